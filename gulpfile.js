@@ -1,0 +1,14 @@
+const path = require('path');
+const { task, src, dest } = require('gulp');
+
+// n8n loads node and credential icons from next to the compiled files, and tsc copies no SVGs.
+task('build:icons', copyIcons);
+
+function copyIcons() {
+	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
+	const nodeDestination = path.resolve('dist', 'nodes');
+	src(nodeSource).pipe(dest(nodeDestination));
+	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
+	const credDestination = path.resolve('dist', 'credentials');
+	return src(credSource).pipe(dest(credDestination));
+}
