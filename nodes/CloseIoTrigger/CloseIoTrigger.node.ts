@@ -1,0 +1,88 @@
+import type {
+
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchInstances } from '../shared/instanceLocator';
+import { triggerProperties } from './descriptions/TriggerDescription';
+import { pollClose } from './PollMode';
+import { checkExists, create, deleteWebhook, persistSeenKeys, receive } from './WebhookMode';
+
+/**
+ * One class serves both modes: n8n gives it a poller (polling: true) AND a webhook whose HTTP
+ * method is an expression that is empty in polling mode, so n8n registers no webhook there
+ * (packages/cli getNodeWebhooks skips an empty method). In webhook mode n8n still calls poll()
+ * every minute; it returns null at once, after persisting the memory of delivered event keys.
+ */
+export class CloseIoTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Close.io Trigger',
+		name: 'closeIoTrigger',
+		icon: { light: 'file:closeio.svg', dark: 'file:closeio.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["mode"] === "polling" ? "Polling" : "Webhook"}}',
+		description: 'Starts the workflow when leads, contacts, opportunities or tasks change in Close',
+		defaults: {
+			name: 'Close.io Trigger',
+		},
+		polling: true,
+		inputs: [],
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'openConnectorsApi',
+				required: true,
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: '={{$parameter["mode"] === "polling" ? "" : "POST"}}',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties,
+	};
+
+	methods = {
+		listSearch: {
+			searchInstances,
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await deleteWebhook.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receive.call(this);
+	}
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		if (this.getNodeParameter('mode', 'webhook') !== 'polling') {
+			persistSeenKeys(this as unknown as Parameters<typeof persistSeenKeys>[0]);
+			return null;
+		}
+		return await pollClose.call(this);
+	}
+}

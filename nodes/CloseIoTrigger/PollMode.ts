@@ -1,0 +1,107 @@
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { parseInstant } from '../../lib/datePattern';
+import type { CloseObject, TriggerEvent } from '../../lib/objects';
+import { CLOSE_OBJECTS, TRIGGER_EVENTS } from '../../lib/objects';
+import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/pollerConfiguration';
+import type { PollSettings, PollSources, StartFrom } from '../../lib/polling';
+import { readPollState, runPoll, sampleItems } from '../../lib/polling';
+import { toNodeApiError } from '../shared/errors';
+import { getInstanceId } from '../shared/instanceLocator';
+import { connect } from '../shared/transport';
+
+type Ctx = IPollFunctions;
+
+export function selectedObjects(ctx: Pick<Ctx, 'getNodeParameter' | 'getNode'>): CloseObject[] {
+	const objects = ctx.getNodeParameter('objects', []) as string[];
+	const valid = objects.filter((o): o is CloseObject => (CLOSE_OBJECTS as readonly string[]).includes(o));
+	if (valid.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Missing required parameter: Objects', {
+			description: 'Choose at least one of Lead, Contact, Opportunity, Task',
+		});
+	}
+	return valid;
+}
+
+export function selectedEvents(ctx: Pick<Ctx, 'getNodeParameter' | 'getNode'>): TriggerEvent[] {
+	const events = ctx.getNodeParameter('events', []) as string[];
+	const valid = events.filter((e): e is TriggerEvent => (TRIGGER_EVENTS as readonly string[]).includes(e));
+	if (valid.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Missing required parameter: Events', {
+			description: 'Choose at least one of Created, Updated, Deleted, Merged',
+		});
+	}
+	return valid;
+}
+
+function pollSettings(ctx: Ctx): PollSettings {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const mode = (options.startFrom as string) || 'now';
+	let startFrom: StartFrom = { mode: 'now' };
+	if (mode === 'all') startFrom = { mode: 'all' };
+	if (mode === 'date') {
+		const date = String(options.startDate ?? '').trim();
+		try {
+			parseInstant(date);
+		} catch {
+			throw new NodeOperationError(ctx.getNode(), `Start Date: "${date}" is not an ISO 8601 date and time`, {
+				description: 'For example 2024-05-01T10:00:00.000000+00:00',
+			});
+		}
+		startFrom = { mode: 'date', date };
+	}
+	const pageSize = Number(options.pageSize ?? 200);
+	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
+		throw new NodeOperationError(ctx.getNode(), `Page Size: ${String(options.pageSize)} is not between 1 and 500`);
+	}
+	return {
+		objects: selectedObjects(ctx),
+		events: selectedEvents(ctx),
+		pageSize,
+		maxItemsPerPoll: Math.max(0, Math.floor(Number(options.maxItemsPerPoll ?? 0)) || 0),
+		datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
+		includeRaw: options.includeRaw === true,
+		startFrom,
+	};
+}
+
+/**
+ * poll() in polling mode. The cursors are written to static data only once every object was read
+ * to the end: a poll that fails (even half-way) keeps every cursor, and the next poll delivers
+ * everything again from there.
+ */
+export async function pollClose(this: Ctx): Promise<INodeExecutionData[][] | null> {
+	const settings = pollSettings(this);
+	const instanceId = getInstanceId(this);
+	const connection = await connect(this);
+	let token: string | undefined;
+	const secrets = () => (token ? [...connection.secrets, token] : connection.secrets);
+	try {
+		token = await connection.oc.getInstanceToken(instanceId);
+		const elementToken = token;
+		const sources: PollSources = {
+			listHub: async (resource, query) => {
+				const page = await connection.oc.listHubPage(resource, { ...query, elementToken });
+				return { records: page.records, nextPage: page.nextPage };
+			},
+			listEvents: async (query) => {
+				const page = await connection.close.listEvents(query);
+				return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
+			},
+		};
+		if (this.getMode() === 'manual') {
+			const items = await sampleItems(sources, settings);
+			return items.length ? [this.helpers.returnJsonArray(items as unknown as IDataObject[])] : null;
+		}
+		const staticData = this.getWorkflowStaticData('node');
+		const result = await runPoll(sources, settings, readPollState(staticData.polling));
+		staticData.polling = result.state as unknown as IDataObject;
+		if (result.items.length === 0) return null;
+		return [this.helpers.returnJsonArray(result.items as unknown as IDataObject[])];
+	} catch (error) {
+		throw error instanceof NodeOperationError
+			? error
+			: toNodeApiError(this.getNode(), error, { secrets: secrets() });
+	}
+}

@@ -1,0 +1,287 @@
+import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import type { CloseWebhook } from '../../lib/closeClient';
+import { dedupKey } from '../../lib/normalize';
+import type { CloseObject } from '../../lib/objects';
+import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/pollerConfiguration';
+import { SeenKeys } from '../../lib/seenKeys';
+import { receiveWebhook } from '../../lib/webhookReceiver';
+import type { DeliveryRoute } from '../../lib/webhookLifecycle';
+import {
+	deriveSignatureKey,
+	desiredInstanceEvents,
+	eventSettingsOf,
+	instanceMatches,
+	restorePatch,
+	subscriptionEvents,
+	subscriptionMatches,
+} from '../../lib/webhookLifecycle';
+import { toNodeApiError } from '../shared/errors';
+import { getInstanceId } from '../shared/instanceLocator';
+import type { Connection } from '../shared/transport';
+import { connect } from '../shared/transport';
+import { selectedEvents, selectedObjects } from './PollMode';
+
+/** Per webhook URL (test and production each have their own set-up). */
+interface Setup {
+	instanceId: string;
+	route: DeliveryRoute;
+	/** The instance's events settings before the first activation, restored on deactivation. */
+	saved?: IDataObject;
+	subscriptionId?: string;
+	closeSignatureKey?: string;
+}
+
+interface WebhookStatic {
+	setups?: Record<string, Setup>;
+	/** Idempotency keys of the newest executions (see rememberedKeys). */
+	seen?: string[];
+}
+
+export const SEEN_IN_MEMORY = 50000;
+export const SEEN_PERSISTED = 2000;
+
+// Static data written inside webhook() is persisted by n8n 1.x but not by 2.x (n8n.md), so the
+// memory of delivered keys lives here, per workflow and node, and is copied into static data by
+// webhook() (kept by 1.x) and by the poll() n8n runs every minute in webhook mode (kept by both).
+const memories = new Map<string, SeenKeys>();
+const closeKeyCache = new Map<string, string>();
+
+function memoryKey(ctx: IWebhookFunctions | IHookFunctions | { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string } }): string {
+	const node = ctx.getNode();
+	return `${String(ctx.getWorkflow().id ?? '')}:${node.id ?? node.name}`;
+}
+
+function rememberedKeys(ctx: IWebhookFunctions, data: WebhookStatic): SeenKeys {
+	const key = memoryKey(ctx);
+	let memory = memories.get(key);
+	if (!memory) {
+		memory = new SeenKeys(SEEN_IN_MEMORY, Array.isArray(data.seen) ? data.seen : []);
+		memories.set(key, memory);
+	}
+	return memory;
+}
+
+/** Called from poll() in webhook mode: persists the memory of delivered keys. */
+export function persistSeenKeys(ctx: { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string }; getWorkflowStaticData(type: string): IDataObject }): void {
+	const memory = memories.get(memoryKey(ctx));
+	if (!memory) return;
+	const data = ctx.getWorkflowStaticData('node') as WebhookStatic;
+	const keys = memory.toArray(SEEN_PERSISTED);
+	const stored = data.seen ?? [];
+	if (stored.length === keys.length && stored[stored.length - 1] === keys[keys.length - 1]) return;
+	data.seen = keys;
+}
+
+function staticOf(ctx: IHookFunctions | IWebhookFunctions): WebhookStatic {
+	return ctx.getWorkflowStaticData('node') as WebhookStatic;
+}
+
+function routeOf(ctx: IHookFunctions | IWebhookFunctions): DeliveryRoute {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const route = options.delivery as string;
+	return route === 'direct' || route === 'openConnectorsPolling' ? route : 'openConnectors';
+}
+
+function signatureKeyFor(connection: Connection, url: string): string {
+	const material = `${String(connection.credentials.userSecret ?? '')}\u0000${String(connection.credentials.organizationSecret ?? '')}`;
+	return deriveSignatureKey(material, url);
+}
+
+interface Plan {
+	connection: Connection;
+	url: string;
+	route: DeliveryRoute;
+	instanceId: string;
+	objects: CloseObject[];
+	events: string[];
+	desired?: Record<string, unknown>;
+	/** Where the Close subscription must point (none for platform polling). */
+	subscriptionUrl?: string;
+}
+
+async function plan(ctx: IHookFunctions): Promise<Plan> {
+	const url = ctx.getNodeWebhookUrl('default') as string;
+	const route = routeOf(ctx);
+	const instanceId = getInstanceId(ctx);
+	const objects = selectedObjects(ctx);
+	const events = selectedEvents(ctx);
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const connection = await connect(ctx);
+	const desired = desiredInstanceEvents({
+		route,
+		callbackUrl: url,
+		signatureKey: signatureKeyFor(connection, url),
+		objects,
+		refreshIntervalMinutes: Math.max(1, Number(options.refreshInterval ?? 5) || 5),
+		datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
+	});
+	let subscriptionUrl: string | undefined;
+	if (route === 'openConnectors') subscriptionUrl = connection.oc.eventsUrl(instanceId);
+	if (route === 'direct') subscriptionUrl = url;
+	return { connection, url, route, instanceId, objects, events, desired, subscriptionUrl };
+}
+
+function wantedEvents(p: Plan) {
+	return subscriptionEvents(p.objects, p.events);
+}
+
+async function subscriptionsAt(p: Plan): Promise<CloseWebhook[]> {
+	if (!p.subscriptionUrl) return [];
+	const all = await p.connection.close.listWebhooks();
+	return all.filter((s) => s.url === p.subscriptionUrl);
+}
+
+export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	const p = await plan(this);
+	try {
+		if (p.desired) {
+			const instance = await p.connection.oc.getInstance(p.instanceId);
+			if (!instanceMatches(instance.configuration as Record<string, unknown>, p.desired)) return false;
+		}
+		if (p.subscriptionUrl) {
+			const subs = await subscriptionsAt(p);
+			if (subs.length !== 1 || !subscriptionMatches(subs[0], p.subscriptionUrl, wantedEvents(p))) return false;
+			const setup = staticOf(this).setups?.[p.url];
+			// Without the subscription's key, direct deliveries could not be verified: set up again.
+			if (p.route === 'direct' && !setup?.closeSignatureKey) return false;
+		}
+		return true;
+	} catch (error) {
+		throw toNodeApiError(this.getNode(), error, { secrets: p.connection.secrets });
+	}
+}
+
+export async function create(this: IHookFunctions): Promise<boolean> {
+	const p = await plan(this);
+	const data = staticOf(this);
+	const setups = (data.setups ??= {});
+	const previous = setups[p.url];
+	const setup: Setup = { instanceId: p.instanceId, route: p.route };
+	try {
+		if (p.desired) {
+			const instance = await p.connection.oc.getInstance(p.instanceId);
+			const config = instance.configuration as Record<string, unknown> | undefined;
+			// Keep what was there before our first activation, not our own earlier settings.
+			const ours = previous?.instanceId === p.instanceId && previous.saved !== undefined;
+			const pointsHere = config?.['event.notification.callback.url'] === p.url;
+			setup.saved = ours ? previous.saved : pointsHere ? {} : (eventSettingsOf(config) as IDataObject);
+			await p.connection.oc.updateInstance(p.instanceId, { configuration: p.desired });
+		}
+		if (p.subscriptionUrl) {
+			const wanted = wantedEvents(p);
+			const existing = await subscriptionsAt(p);
+			let sub: CloseWebhook;
+			if (existing.length > 0) {
+				// Repair the first, drop any others: never leave a second subscription behind.
+				sub = await p.connection.close.updateWebhook(existing[0].id, {
+					url: p.subscriptionUrl,
+					events: wanted,
+					status: 'active',
+				});
+				for (const extra of existing.slice(1)) await p.connection.close.deleteWebhook(extra.id);
+				if (!sub.signature_key) sub = { ...sub, signature_key: existing[0].signature_key };
+			} else {
+				sub = await p.connection.close.createWebhook({ url: p.subscriptionUrl, events: wanted });
+			}
+			setup.subscriptionId = sub.id;
+			if (p.route === 'direct' && sub.signature_key) {
+				setup.closeSignatureKey = sub.signature_key;
+				closeKeyCache.set(p.url, sub.signature_key);
+			}
+		}
+	} catch (error) {
+		throw toNodeApiError(this.getNode(), error, { secrets: p.connection.secrets });
+	}
+	setups[p.url] = setup;
+	return true;
+}
+
+export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
+	const url = this.getNodeWebhookUrl('default') as string;
+	const data = staticOf(this);
+	const setup = data.setups?.[url];
+	const connection = await connect(this);
+	const instanceId = setup?.instanceId ?? getInstanceId(this);
+	const route = setup?.route ?? routeOf(this);
+	try {
+		let ownsInstance = false;
+		if (route !== 'direct') {
+			const instance = await connection.oc.getInstance(instanceId).catch((error) => {
+				if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+				throw error;
+			});
+			const config = instance?.configuration as Record<string, unknown> | undefined;
+			// Another URL (production while a test listener ends, or another workflow) owns it now.
+			ownsInstance = config?.['event.notification.callback.url'] === url;
+			if (instance && ownsInstance) {
+				await connection.oc.updateInstance(instanceId, { configuration: restorePatch(setup?.saved) });
+			}
+		}
+		const subscriptionUrl =
+			route === 'openConnectors' ? connection.oc.eventsUrl(instanceId) : route === 'direct' ? url : undefined;
+		if (subscriptionUrl && (route === 'direct' || ownsInstance)) {
+			const subs = (await connection.close.listWebhooks()).filter((s) => s.url === subscriptionUrl);
+			for (const sub of subs) await connection.close.deleteWebhook(sub.id);
+		}
+	} catch (error) {
+		throw toNodeApiError(this.getNode(), error, { secrets: connection.secrets });
+	}
+	if (data.setups) delete data.setups[url];
+	closeKeyCache.delete(url);
+	return true;
+}
+
+async function closeKeyFor(ctx: IWebhookFunctions, connection: Connection, url: string, setup: Setup | undefined): Promise<string | undefined> {
+	if (setup?.closeSignatureKey) return setup.closeSignatureKey;
+	const cached = closeKeyCache.get(url);
+	if (cached) return cached;
+	// Static data from create() is missing (e.g. a restored database): ask Close, once per process.
+	const sub = (await connection.close.listWebhooks()).find((s) => s.url === url);
+	if (sub?.signature_key) closeKeyCache.set(url, sub.signature_key);
+	return sub?.signature_key;
+}
+
+export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const res = this.getResponseObject();
+	const refuse = (status: number, reason: string): IWebhookResponseData => {
+		res.status(status).json({ error: reason });
+		return { noWebhookResponse: true };
+	};
+	let decision;
+	let memory: SeenKeys;
+	let data: WebhookStatic;
+	try {
+		const req = this.getRequestObject();
+		const url = this.getNodeWebhookUrl('default') as string;
+		data = staticOf(this);
+		const route = routeOf(this);
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const connection = await connect(this);
+		const setup = data.setups?.[url];
+		decision = receiveWebhook(
+			{ method: req.method, headers: req.headers, rawBody: (req as unknown as { rawBody?: Buffer }).rawBody },
+			{
+				route,
+				openConnectorsSignatureKey: route === 'direct' ? undefined : signatureKeyFor(connection, url),
+				closeSignatureKey: route === 'direct' ? await closeKeyFor(this, connection, url, setup) : undefined,
+				objects: this.getNodeParameter('objects', []) as string[],
+				events: this.getNodeParameter('events', []) as string[],
+				includeRaw: options.includeRaw === true,
+				nowSeconds: Math.floor(Date.now() / 1000),
+			},
+		);
+		memory = rememberedKeys(this, data);
+	} catch {
+		// Set-up lookups failed (credential, Close unreachable): the sender retries later.
+		return refuse(503, 'temporarily unavailable');
+	}
+	if (decision.status !== 200) return refuse(decision.status, decision.reason);
+	const admitted = memory.admit(decision.keys.length === decision.items.length ? decision.keys : decision.items.map((item) => dedupKey(item)));
+	const items = decision.items.filter((_, i) => admitted[i]);
+	if (items.length === 0) {
+		return { webhookResponse: { received: true, executions: 0 } };
+	}
+	data.seen = memory.toArray(SEEN_PERSISTED);
+	return { workflowData: [this.helpers.returnJsonArray(items as unknown as IDataObject[])] };
+}

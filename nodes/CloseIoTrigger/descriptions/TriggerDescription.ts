@@ -1,0 +1,167 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_CLOSE_DATE_PATTERN } from '../../../lib/pollerConfiguration';
+import { instanceLocatorProperty } from '../../shared/instanceLocator';
+
+const webhookOnly = { show: { '/mode': ['webhook'] } };
+const pollingOnly = { show: { '/mode': ['polling'] } };
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Webhook (Instant)',
+				value: 'webhook',
+				description:
+					'Close and SAP Open Connectors call this workflow as changes happen. Needs an n8n URL they can reach.',
+			},
+			{
+				name: 'Polling',
+				value: 'polling',
+				description:
+					'This node asks the Open Connectors CRM hub for changes on a schedule. Works behind a firewall.',
+			},
+		],
+		default: 'webhook',
+	},
+	{
+		displayName:
+			'In polling mode, created and updated records come from the Open Connectors CRM hub (<code>date_updated</code> query); deleted and merged leads come from Close\'s event log, read with the Close API key of the credential.',
+		name: 'pollingNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { mode: ['polling'] } },
+	},
+	instanceLocatorProperty(),
+	{
+		displayName: 'Objects',
+		name: 'objects',
+		type: 'multiOptions',
+		required: true,
+		options: [
+			{ name: 'Contact', value: 'contact' },
+			{ name: 'Lead', value: 'lead', description: 'Close leads (the CRM hub calls them accounts)' },
+			{ name: 'Opportunity', value: 'opportunity' },
+			{ name: 'Task', value: 'task' },
+		],
+		default: ['lead'],
+		description: 'Which Close objects to watch',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		options: [
+			{ name: 'Created', value: 'created' },
+			{ name: 'Deleted', value: 'deleted', description: 'Polling: from Close\'s event log' },
+			{ name: 'Merged', value: 'merged', description: 'Leads only. Polling: from Close\'s event log.' },
+			{ name: 'Updated', value: 'updated' },
+		],
+		default: ['created', 'updated'],
+		description: 'Which changes start the workflow',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Date Pattern',
+				name: 'datePattern',
+				type: 'string',
+				default: DEFAULT_CLOSE_DATE_PATTERN,
+				description:
+					'Java SimpleDateFormat pattern of the date in the CRM-hub query (and of the platform poller\'s configuration). Keep microseconds (SSSSSS) for exact paging.',
+			},
+			{
+				displayName: 'Delivery',
+				name: 'delivery',
+				type: 'options',
+				displayOptions: webhookOnly,
+				options: [
+					{
+						name: 'Close Webhook via Open Connectors',
+						value: 'openConnectors',
+						description:
+							'Close posts to the instance\'s events URL; Open Connectors signs and relays to this node',
+					},
+					{
+						name: 'Close Webhook Direct',
+						value: 'direct',
+						description: 'Close posts straight to this node, signed with the subscription\'s key',
+					},
+					{
+						name: 'Open Connectors Polls Every N Minutes',
+						value: 'openConnectorsPolling',
+						description:
+							'The platform runs the date_updated query on its schedule and notifies this node. Created and updated only.',
+					},
+				],
+				default: 'openConnectors',
+			},
+			{
+				displayName: 'Include Raw Payload',
+				name: 'includeRaw',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the provider\'s payload to each item as <code>raw</code>',
+			},
+			{
+				displayName: 'Max Items Per Poll',
+				name: 'maxItemsPerPoll',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				displayOptions: pollingOnly,
+				default: 0,
+				description:
+					'Per object, at most this many items per poll (0 = no cap). The rest comes on the next polls, in order, nothing skipped.',
+			},
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 500 },
+				displayOptions: pollingOnly,
+				default: 200,
+				description: 'Records per CRM-hub request',
+			},
+			{
+				displayName: 'Refresh Interval (Minutes)',
+				name: 'refreshInterval',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				displayOptions: webhookOnly,
+				default: 5,
+				description: 'How often Open Connectors polls Close (only for the "Open Connectors Polls" delivery)',
+			},
+			{
+				displayName: 'Start Date',
+				name: 'startDate',
+				type: 'string',
+				displayOptions: pollingOnly,
+				default: '',
+				placeholder: 'e.g. 2024-05-01T10:00:00.000000+00:00',
+				description: 'With Start From "A Date": an ISO 8601 date and time (microseconds allowed)',
+			},
+			{
+				displayName: 'Start From',
+				name: 'startFrom',
+				type: 'options',
+				displayOptions: pollingOnly,
+				options: [
+					{ name: 'Now', value: 'now', description: 'Only changes made after activation' },
+					{ name: 'All Records', value: 'all', description: 'Every record, then changes' },
+					{ name: 'A Date', value: 'date', description: 'Changes since a date' },
+				],
+				default: 'now',
+			},
+		],
+	},
+];
