@@ -18,7 +18,7 @@ export default [
 		files: ['**/*.ts'],
 		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
 	},
-	{ files: ['package.json'], languageOptions: { parser: (await import('jsonc-eslint-parser')).default }, ...base('community') },
+	{ files: ['package.json'], languageOptions: { parser: await import('jsonc-eslint-parser') }, ...base('community') },
 	{ files: ['credentials/**/*.ts'], ...base('credentials') },
 	{ files: ['nodes/**/*.ts'], ...base('nodes') },
 	{ ...n8nCommunityNodesPlugin.configs.recommended, files: ['credentials/**/*.ts', 'nodes/**/*.ts', 'lib/**/*.ts', 'index.ts'] },

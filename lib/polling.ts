@@ -121,7 +121,7 @@ export async function runPoll(sources: PollSources, settings: PollSettings, prev
 			} else {
 				const read = await readRecords(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests);
 				state.records[object] = read.cursor;
-				perObject.push(...read.items);
+				for (const entry of read.items) perObject.push(entry);
 			}
 		}
 		if (wantsLog) {
@@ -131,11 +131,12 @@ export async function runPoll(sources: PollSources, settings: PollSettings, prev
 			} else {
 				const read = await readEventLog(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests);
 				state.events[object] = read.cursor;
-				perObject.push(...read.items);
+				for (const entry of read.items) perObject.push(entry);
 			}
 		}
+		// Stable: records and log events of one instant keep their own order.
 		perObject.sort((a, b) => a.us - b.us);
-		items.push(...perObject.map((p) => p.item));
+		for (const entry of perObject) items.push(entry.item);
 	}
 	return { items, state, requests };
 }

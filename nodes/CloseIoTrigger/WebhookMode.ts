@@ -164,8 +164,19 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			const config = instance.configuration as Record<string, unknown> | undefined;
 			// Keep what was there before our first activation, not our own earlier settings.
 			const ours = previous?.instanceId === p.instanceId && previous.saved !== undefined;
-			const pointsHere = config?.['event.notification.callback.url'] === p.url;
-			setup.saved = ours ? previous.saved : pointsHere ? {} : (eventSettingsOf(config) as IDataObject);
+			const callback = config?.['event.notification.callback.url'];
+			const pointsHere = callback === p.url;
+			// The other URL of this node (test vs production) holds the instance: what it saved is
+			// what was there before us; its own settings are not worth restoring.
+			const sibling = typeof callback === 'string' && !pointsHere ? setups[callback] : undefined;
+			const siblingOwns = sibling !== undefined && sibling.instanceId === p.instanceId && sibling.route !== 'direct';
+			setup.saved = ours
+				? previous.saved
+				: pointsHere
+					? {}
+					: siblingOwns
+						? (sibling.saved ?? {})
+						: (eventSettingsOf(config) as IDataObject);
 			await p.connection.oc.updateInstance(p.instanceId, { configuration: p.desired });
 		}
 		if (p.subscriptionUrl) {
@@ -214,7 +225,26 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 			const config = instance?.configuration as Record<string, unknown> | undefined;
 			// Another URL (production while a test listener ends, or another workflow) owns it now.
 			ownsInstance = config?.['event.notification.callback.url'] === url;
-			if (instance && ownsInstance) {
+			// The node's other URL (test vs production) is still set up on this instance: hand the
+			// instance back to it instead of restoring what was there before either of them.
+			const sibling = Object.entries(data.setups ?? {}).find(
+				([other, s]) => other !== url && s.instanceId === instanceId && s.route !== 'direct',
+			);
+			if (instance && ownsInstance && sibling) {
+				const [siblingUrl, siblingSetup] = sibling;
+				const options = this.getNodeParameter('options', {}) as IDataObject;
+				const desired = desiredInstanceEvents({
+					route: siblingSetup.route,
+					callbackUrl: siblingUrl,
+					signatureKey: signatureKeyFor(connection, siblingUrl),
+					objects: selectedObjects(this),
+					refreshIntervalMinutes: Math.max(1, Number(options.refreshInterval ?? 5) || 5),
+					datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
+				});
+				await connection.oc.updateInstance(instanceId, { configuration: desired ?? {} });
+				// The sibling still needs the Close subscription when it is relayed too.
+				if (route === 'openConnectors' && siblingSetup.route === 'openConnectors') ownsInstance = false;
+			} else if (instance && ownsInstance) {
 				await connection.oc.updateInstance(instanceId, { configuration: restorePatch(setup?.saved) });
 			}
 		}

@@ -10,6 +10,7 @@ import { OpenConnectorsClient } from '../../lib/openConnectorsClient';
 import type { PollSettings, PollSources, PollState } from '../../lib/polling';
 import { readPollState, runPoll } from '../../lib/polling';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { seedIds } from '../../sandbox/ids';
 import { plainRequest } from '../helpers/plainRequest';
 
 const RUNS = Number(process.env.POLL_PROPERTY_RUNS ?? 1000);
@@ -33,6 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	seedIds(undefined);
 	await sandbox.close();
 });
 
@@ -48,6 +50,7 @@ async function runSchedule(seed: number): Promise<void> {
 	const random = rng(seed);
 	const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 	const admin = sandbox.admin;
+	seedIds(seed);
 	admin.reset();
 	admin.clearFaults();
 	const instance = admin.createInstance({ name: `prop-${seed}` });
@@ -109,10 +112,12 @@ async function runSchedule(seed: number): Promise<void> {
 	const poll = async (): Promise<number> => {
 		try {
 			const result = await runPoll(sources, settings, state);
+			if (process.env.DEBUG_POLL) console.log('poll ->', JSON.stringify(result.items.map((i) => [i.event, i.id.slice(0, 9), i.occurredAt?.slice(20, 26)])), JSON.stringify(result.state.records));
 			state = JSON.parse(JSON.stringify(result.state)) as PollState; // what static data stores
 			delivered.push(...result.items);
 			return result.items.length;
-		} catch {
+		} catch (error) {
+			if (process.env.DEBUG_POLL) console.log('poll failed', (error as Error).message);
 			return -1; // the poll failed: the cursor stays where it was
 		}
 	};
@@ -164,10 +169,14 @@ async function runSchedule(seed: number): Promise<void> {
 	// What existed comes from the provider's own log: writes cascade (a contact without a lead makes
 	// one, a merge moves contacts, a lead's delete takes its contacts).
 	const allEvents = admin.events();
+	if (process.env.DEBUG_POLL) console.log(allEvents.map((e) => `${e.action} ${String(e.object_id).slice(0, 9)} ${String(e.date_updated).slice(20)} ${eventsBefore.has(String(e.id)) ? 'before' : ''}`).join('\n'));
 	const versionKey = (e: { object_id?: unknown; data?: unknown }) =>
 		`${String(e.object_id)}|${String((e.data as Record<string, unknown> | null)?.date_updated)}`;
 	const versions = new Set(allEvents.filter((e) => e.data).map(versionKey));
 	const writtenAfterStart = new Set(allEvents.filter((e) => e.data && !eventsBefore.has(String(e.id))).map(versionKey));
+	// (id, date_updated) is a version's identity for the hub: a second write of one record within
+	// the same microsecond is the same version, already seen when it existed before activation.
+	const versionsBefore = new Set(allEvents.filter((e) => e.data && eventsBefore.has(String(e.id))).map(versionKey));
 	const recordItems = delivered.filter((d) => d.event === 'created' || d.event === 'updated');
 	const byVersion = new Map<string, number>();
 	for (const d of recordItems) {
@@ -181,7 +190,7 @@ async function runSchedule(seed: number): Promise<void> {
 	for (const object of objects) {
 		for (const record of admin.records(object)) {
 			const key = `${String(record.id)}|${String(record.date_updated)}`;
-			const expected = startMode === 'all' || writtenAfterStart.has(key);
+			const expected = startMode === 'all' || (writtenAfterStart.has(key) && !versionsBefore.has(key));
 			const got = byVersion.get(key) ?? 0;
 			if (expected && got !== 1) throw new Error(`${context}: final version ${key} delivered ${got} times`);
 			if (!expected && got !== 0) throw new Error(`${context}: ${key} existed before activation and was delivered`);
@@ -210,7 +219,8 @@ describe('polling: exactly once under randomized schedules', () => {
 	jest.setTimeout(15 * 60 * 1000);
 
 	it(`holds for ${ONLY_SEED !== undefined ? `seed ${ONLY_SEED}` : `${RUNS} seeded schedules`}`, async () => {
-		const seeds = ONLY_SEED !== undefined ? [ONLY_SEED] : Array.from({ length: RUNS }, (_, i) => i + 1);
+		const first = Number(process.env.POLL_PROPERTY_FIRST ?? 1);
+		const seeds = ONLY_SEED !== undefined ? [ONLY_SEED] : Array.from({ length: RUNS }, (_, i) => i + first);
 		const failures: string[] = [];
 		for (const seed of seeds) {
 			try {
