@@ -1,0 +1,469 @@
+// The Close side, under /api/v1: objects, merge, event log, webhook subscriptions, deliveries.
+
+import { createHmac } from 'node:crypto';
+import { Clock } from './clock';
+import { closeId, hex } from './ids';
+import { Outbox } from './outbound';
+import { Ctx, HttpError, Reply, Route, objectBody, route } from './router';
+import { CLOSE_TYPES, CloseEvent, CloseObjectType, CloseStore, StoreError, StoredEvent } from './store';
+import { formatCloseDate, parseIsoMicros } from './time';
+
+export const CLOSE_PREFIX = '/api/v1';
+export const MAX_SUBSCRIPTIONS = 40;
+
+export interface WebhookSubscription {
+	id: string;
+	url: string;
+	events: Array<{ object_type: string; action: string; extra_filter?: unknown }>;
+	status: 'active' | 'paused';
+	signature_key: string;
+	verify_ssl: boolean;
+	date_created: string;
+	date_updated: string;
+	health_status: string;
+	created_by: string;
+	updated_by: string;
+	organization_id: string;
+}
+
+export interface RateLimitOptions {
+	limit: number;
+	windowMs: number;
+	/** When true, requests beyond `limit` in a window get 429 like the live API. */
+	enforce: boolean;
+}
+
+function closeError(status: number, message: string, fieldErrors?: Record<string, string>): HttpError {
+	if (status === 400) return new HttpError(400, message, { errors: [message], 'field-errors': fieldErrors ?? {} });
+	return new HttpError(status, message, { error: message });
+}
+
+const OBJECT_PATHS: Record<string, CloseObjectType> = {
+	lead: 'lead',
+	contact: 'contact',
+	opportunity: 'opportunity',
+	task: 'task',
+};
+
+export class CloseApi {
+	readonly subscriptions = new Map<string, WebhookSubscription>();
+	readonly legacy = new Set<string>();
+	private windowStart = 0;
+	private windowCount = 0;
+
+	constructor(
+		private readonly store: CloseStore,
+		private readonly clock: Clock,
+		private readonly outbox: Outbox,
+		private readonly getApiKey: () => string,
+		private readonly retryScale: () => number,
+		readonly rateLimit: RateLimitOptions,
+	) {
+		store.onEvent((e) => this.dispatch(e));
+	}
+
+	reset(): void {
+		this.subscriptions.clear();
+		this.legacy.clear();
+		this.windowCount = 0;
+	}
+
+	/** Basic auth: API key as the user name, any password. */
+	authorized(ctx: Ctx): boolean {
+		const h = ctx.req.headers.authorization;
+		if (!h || !/^basic\s+/i.test(h)) return false;
+		const decoded = Buffer.from(h.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
+		const user = decoded.includes(':') ? decoded.slice(0, decoded.indexOf(':')) : decoded;
+		return user === this.getApiKey();
+	}
+
+	/** RateLimit header for this request; throws a 429 when enforcing and over the limit. */
+	rateLimitHeader(countIt: boolean): { header: string; exceeded: boolean; resetSec: number } {
+		const now = Date.now();
+		if (now - this.windowStart >= this.rateLimit.windowMs) {
+			this.windowStart = now;
+			this.windowCount = 0;
+		}
+		if (countIt) this.windowCount++;
+		const remaining = Math.max(0, this.rateLimit.limit - this.windowCount);
+		const resetSec = Math.max(0, Math.ceil((this.windowStart + this.rateLimit.windowMs - now) / 1000));
+		return {
+			header: `limit=${this.rateLimit.limit}, remaining=${remaining}, reset=${resetSec}`,
+			exceeded: this.rateLimit.enforce && this.windowCount > this.rateLimit.limit,
+			resetSec,
+		};
+	}
+
+	routes(): Route[] {
+		const P = CLOSE_PREFIX;
+		const r: Route[] = [
+			route('POST', `${P}/lead/merge/`, (c) => this.merge(c)),
+			route('GET', `${P}/event/`, (c) => this.listEvents(c)),
+			route('GET', `${P}/event/:id/`, (c) => this.getEvent(c)),
+			route('GET', `${P}/webhook/`, () => this.listWebhooks()),
+			route('POST', `${P}/webhook/`, (c) => this.createWebhook(c)),
+			route('GET', `${P}/webhook/:id/`, (c) => ({ status: 200, body: this.publicSub(this.sub(c.params[0])) })),
+			route('PUT', `${P}/webhook/:id/`, (c) => this.updateWebhook(c)),
+			route('DELETE', `${P}/webhook/:id/`, (c) => {
+				this.sub(c.params[0]);
+				this.subscriptions.delete(c.params[0]);
+				this.legacy.delete(c.params[0]);
+				return { status: 200, body: {} };
+			}),
+			route('GET', `${P}/me/`, () => ({
+				status: 200,
+				body: { id: 'user_SandboxUser0000000000001', organizations: [{ id: 'orga_SandboxOrganization000001', name: 'Sandbox' }] },
+			})),
+		];
+		for (const [segment, type] of Object.entries(OBJECT_PATHS)) {
+			r.push(
+				route('GET', `${P}/${segment}/`, (c) => this.list(type, c)),
+				route('POST', `${P}/${segment}/`, (c) => this.mutate(() => ({ status: 200, body: this.store.create(type, objectBody(c), this.reqOpts(c)) }))),
+				route('GET', `${P}/${segment}/:id/`, (c) => {
+					const rec = this.store.get(type, c.params[0]);
+					if (!rec) throw closeError(404, 'Empty query: not found');
+					return { status: 200, body: this.fields(c, this.store.present(type, rec)) };
+				}),
+				route('PUT', `${P}/${segment}/:id/`, (c) =>
+					this.mutate(() => ({ status: 200, body: this.store.update(type, c.params[0], objectBody(c), this.reqOpts(c)) })),
+				),
+				route('DELETE', `${P}/${segment}/:id/`, (c) =>
+					this.mutate(() => {
+						this.store.delete(type, c.params[0], this.reqOpts(c));
+						return { status: 200, body: {} };
+					}),
+				),
+			);
+		}
+		return r;
+	}
+
+	private reqOpts(c: Ctx): { meta: Record<string, unknown>; requestId: string } {
+		return { meta: { request_method: c.method, request_path: c.path }, requestId: closeId('req') };
+	}
+
+	private mutate(fn: () => Reply): Reply {
+		try {
+			return fn();
+		} catch (e) {
+			if (e instanceof StoreError) throw closeError(e.status, e.message, e.fieldErrors);
+			throw e;
+		}
+	}
+
+	private fields(c: Ctx, rec: Record<string, unknown>): Record<string, unknown> {
+		const f = c.query.get('_fields');
+		if (!f) return rec;
+		const out: Record<string, unknown> = {};
+		for (const k of f.split(',').map((s) => s.trim()).filter(Boolean)) if (k in rec) out[k] = rec[k];
+		return out;
+	}
+
+	private intParam(c: Ctx, name: string, def: number, max?: number): number {
+		const raw = c.query.get(name);
+		if (raw === null || raw === '') return def;
+		const n = Number(raw);
+		if (!Number.isInteger(n) || n < 0) throw closeError(400, `${name} must be a non-negative integer`, { [name]: 'Enter a whole number.' });
+		if (max !== undefined && n > max) throw closeError(400, `${name} must be at most ${max}`, { [name]: `Ensure this value is less than or equal to ${max}.` });
+		return n;
+	}
+
+	private list(type: CloseObjectType, c: Ctx): Reply {
+		const skip = this.intParam(c, '_skip', 0);
+		const limit = this.intParam(c, '_limit', 100, 200);
+		const table = this.store.tables[type];
+		const leadId = c.query.get('lead_id');
+		const source = leadId && type !== 'lead' ? table.sorted.filter((e) => e.rec.lead_id === leadId) : table.sorted;
+		const data = source.slice(skip, skip + limit).map((e) => this.fields(c, this.store.present(type, e.rec)));
+		const body: Record<string, unknown> = { has_more: skip + limit < source.length, data };
+		if (type === 'lead') body.total_results = source.length;
+		return { status: 200, body };
+	}
+
+	private merge(c: Ctx): Reply {
+		const b = objectBody(c);
+		const fe: Record<string, string> = {};
+		if (typeof b.source !== 'string') fe.source = 'This field is required.';
+		if (typeof b.destination !== 'string') fe.destination = 'This field is required.';
+		if (Object.keys(fe).length) throw closeError(400, 'Invalid merge request', fe);
+		return this.mutate(() => {
+			this.store.merge(b.source as string, b.destination as string, this.reqOpts(c));
+			return { status: 200, body: {} };
+		});
+	}
+
+	// ---- event log ----
+
+	private listEvents(c: Ctx): Reply {
+		const limit = this.intParam(c, '_limit', 50, 50);
+		const bounds: Array<[string, (a: number, b: number) => boolean]> = [
+			['date_updated__gte', (a, b) => a >= b],
+			['date_updated__gt', (a, b) => a > b],
+			['date_updated__lte', (a, b) => a <= b],
+			['date_updated__lt', (a, b) => a < b],
+		];
+		const dateTests: Array<(m: number) => boolean> = [];
+		let lowest = -Infinity;
+		for (const [name, test] of bounds) {
+			const raw = c.query.get(name);
+			if (raw === null) continue;
+			const v = parseIsoMicros(raw);
+			if (v === undefined) throw closeError(400, `${name} is not a valid date`, { [name]: 'Enter a valid date/time.' });
+			dateTests.push((m) => test(m, v));
+			if (name.endsWith('gte') || name.endsWith('gt')) lowest = Math.max(lowest, v);
+		}
+		const eq: Array<[keyof CloseEvent, string]> = [];
+		for (const k of ['object_type', 'object_id', 'action', 'lead_id', 'user_id', 'request_id'] as const) {
+			const v = c.query.get(k);
+			if (v !== null) eq.push([k, v]);
+		}
+		let before = Infinity;
+		let after = 0;
+		const cursor = c.query.get('_cursor');
+		if (cursor) {
+			try {
+				const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { b?: number; a?: number };
+				if (typeof parsed.b === 'number') before = parsed.b;
+				else if (typeof parsed.a === 'number') after = parsed.a;
+				else throw new Error('bad');
+			} catch {
+				throw closeError(400, 'Invalid cursor', { _cursor: 'Invalid cursor.' });
+			}
+		}
+		const matches = (s: StoredEvent): boolean => {
+			for (const t of dateTests) if (!t(s.micros)) return false;
+			for (const [k, v] of eq) if (s.event[k] !== v) return false;
+			return true;
+		};
+		const events = this.store.events;
+		const page: StoredEvent[] = [];
+		let more = false;
+		if (after > 0) {
+			// cursor_previous: the `limit` events just newer than the page it came from.
+			for (let i = this.lowerSeq(after + 1); i < events.length; i++) {
+				if (!matches(events[i])) continue;
+				if (page.length === limit) {
+					more = true;
+					break;
+				}
+				page.push(events[i]);
+			}
+			page.reverse();
+		} else {
+			const start = before === Infinity ? events.length - 1 : this.lowerSeq(before) - 1;
+			for (let i = start; i >= 0; i--) {
+				const s = events[i];
+				if (this.store.eventsMonotonic && s.micros < lowest) break;
+				if (!matches(s)) continue;
+				if (page.length === limit) {
+					more = true;
+					break;
+				}
+				page.push(s);
+			}
+		}
+		const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+		const last = page[page.length - 1];
+		const first = page[0];
+		const hasOlder = after > 0 ? page.length > 0 && this.anyOlder(last.seq, matches, lowest) : more;
+		return {
+			status: 200,
+			body: {
+				data: page.map((s) => s.event),
+				cursor_next: hasOlder && last ? enc({ b: last.seq }) : null,
+				cursor_previous: first && (cursor || after > 0) ? enc({ a: first.seq }) : null,
+			},
+		};
+	}
+
+	private anyOlder(seq: number, matches: (s: StoredEvent) => boolean, lowest: number): boolean {
+		const events = this.store.events;
+		for (let i = this.lowerSeq(seq) - 1; i >= 0; i--) {
+			if (this.store.eventsMonotonic && events[i].micros < lowest) return false;
+			if (matches(events[i])) return true;
+		}
+		return false;
+	}
+
+	/** Index of the first stored event with seq >= seq (seqs are increasing). */
+	private lowerSeq(seq: number): number {
+		const ev = this.store.events;
+		let lo = 0;
+		let hi = ev.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (ev[mid].seq < seq) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	}
+
+	private getEvent(c: Ctx): Reply {
+		const found = this.store.events.find((s) => s.event.id === c.params[0]);
+		if (!found) throw closeError(404, 'Empty query: not found');
+		return { status: 200, body: found.event };
+	}
+
+	// ---- webhook subscriptions ----
+
+	private sub(id: string): WebhookSubscription {
+		const s = this.subscriptions.get(id);
+		if (!s) throw closeError(404, 'Empty query: not found');
+		return s;
+	}
+
+	publicSub(s: WebhookSubscription): WebhookSubscription {
+		return { ...s, events: s.events.map((e) => ({ ...e })) };
+	}
+
+	private listWebhooks(): Reply {
+		return { status: 200, body: { data: [...this.subscriptions.values()].map((s) => this.publicSub(s)), has_more: false } };
+	}
+
+	private validate(b: Record<string, unknown>, partial: boolean): Record<string, string> {
+		const fe: Record<string, string> = {};
+		if (!partial || b.url !== undefined) {
+			if (typeof b.url !== 'string' || !b.url) fe.url = 'This field is required.';
+			else {
+				try {
+					const u = new URL(b.url);
+					if (u.protocol !== 'http:' && u.protocol !== 'https:') fe.url = 'Enter a valid URL.';
+				} catch {
+					fe.url = 'Enter a valid URL.';
+				}
+			}
+		}
+		if (!partial || b.events !== undefined) {
+			if (!Array.isArray(b.events) || b.events.length === 0) fe.events = 'This field is required.';
+			else {
+				b.events.forEach((e, i) => {
+					if (!e || typeof e !== 'object') fe[`events.${i}`] = 'Invalid event.';
+					else {
+						const ev = e as Record<string, unknown>;
+						if (typeof ev.object_type !== 'string' || !ev.object_type) fe[`events.${i}.object_type`] = 'This field is required.';
+						if (typeof ev.action !== 'string' || !ev.action) fe[`events.${i}.action`] = 'This field is required.';
+					}
+				});
+			}
+		}
+		if (b.verify_ssl !== undefined && typeof b.verify_ssl !== 'boolean') fe.verify_ssl = 'Must be a valid boolean.';
+		if (partial && b.status !== undefined && b.status !== 'active' && b.status !== 'paused') fe.status = `"${String(b.status)}" is not a valid choice.`;
+		return fe;
+	}
+
+	private normalizeEvents(events: unknown[]): WebhookSubscription['events'] {
+		return events.map((e) => {
+			const ev = e as Record<string, unknown>;
+			const out: { object_type: string; action: string; extra_filter?: unknown } = {
+				object_type: String(ev.object_type),
+				action: String(ev.action),
+			};
+			if (ev.extra_filter !== undefined) out.extra_filter = ev.extra_filter;
+			return out;
+		});
+	}
+
+	createSubscription(b: Record<string, unknown>): WebhookSubscription {
+		const fe = this.validate(b, false);
+		if (Object.keys(fe).length) throw closeError(400, 'Invalid webhook subscription', fe);
+		if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) {
+			throw closeError(400, `Organization has reached the maximum of ${MAX_SUBSCRIPTIONS} webhook subscriptions.`);
+		}
+		const now = formatCloseDate(this.clock.now());
+		const s: WebhookSubscription = {
+			id: closeId('whsub'),
+			url: b.url as string,
+			events: this.normalizeEvents(b.events as unknown[]),
+			status: 'active',
+			signature_key: hex(32),
+			verify_ssl: b.verify_ssl === undefined ? true : (b.verify_ssl as boolean),
+			date_created: now,
+			date_updated: now,
+			health_status: 'healthy',
+			created_by: 'user_SandboxUser0000000000001',
+			updated_by: 'user_SandboxUser0000000000001',
+			organization_id: 'orga_SandboxOrganization000001',
+		};
+		this.subscriptions.set(s.id, s);
+		return s;
+	}
+
+	private createWebhook(c: Ctx): Reply {
+		return { status: 201, body: this.publicSub(this.createSubscription(objectBody(c))) };
+	}
+
+	private updateWebhook(c: Ctx): Reply {
+		const s = this.sub(c.params[0]);
+		const b = objectBody(c);
+		const fe = this.validate(b, true);
+		if (Object.keys(fe).length) throw closeError(400, 'Invalid webhook subscription', fe);
+		if (b.url !== undefined) s.url = b.url as string;
+		if (b.events !== undefined) s.events = this.normalizeEvents(b.events as unknown[]);
+		if (b.status !== undefined) s.status = b.status as WebhookSubscription['status'];
+		if (b.verify_ssl !== undefined) s.verify_ssl = b.verify_ssl as boolean;
+		s.date_updated = formatCloseDate(this.clock.now());
+		return { status: 200, body: this.publicSub(s) };
+	}
+
+	// ---- deliveries ----
+
+	private dispatch(stored: StoredEvent): void {
+		const ev = stored.event;
+		for (const s of this.subscriptions.values()) {
+			if (s.status !== 'active') continue;
+			if (!s.events.some((e) => e.object_type === ev.object_type && e.action === ev.action)) continue;
+			this.deliverTo(s, ev);
+		}
+	}
+
+	private legacyPayload(ev: CloseEvent): Record<string, unknown> {
+		const verb: Record<string, string> = { created: 'create', updated: 'update', deleted: 'delete', merged: 'merge' };
+		const out: Record<string, unknown> = { model: ev.object_type, event: verb[ev.action] ?? ev.action };
+		if (ev.action === 'deleted') out.data = ev.object_id;
+		else out.data = ev.data;
+		if (ev.action === 'merged') {
+			out.source_id = ev.meta.merge_source_lead_id;
+			out.destination_id = ev.meta.merge_destination_lead_id;
+		}
+		return out;
+	}
+
+	private deliverTo(s: WebhookSubscription, ev: CloseEvent): void {
+		const legacy = this.legacy.has(s.id);
+		const payload = legacy ? this.legacyPayload(ev) : { subscription_id: s.id, event: ev };
+		const body = Buffer.from(JSON.stringify(payload));
+		const key = s.signature_key;
+		const scale = this.retryScale();
+		// Today's API: 10 s doubling, capped at 20 min, for 72 h. Legacy: 3 attempts 5 min apart.
+		let elapsed = 0;
+		const delayAfter = (attempt: number): number | undefined => {
+			if (legacy) return attempt < 3 ? 300_000 * scale : undefined;
+			const d = Math.min(10_000 * 2 ** (attempt - 1), 1_200_000);
+			if (elapsed + d > 72 * 3600_000) return undefined;
+			elapsed += d;
+			return d * scale;
+		};
+		this.outbox.deliver({
+			kind: 'close',
+			deliveryKey: `${s.id}:${ev.id}`,
+			url: s.url,
+			subscriptionId: s.id,
+			rejectUnauthorized: s.verify_ssl,
+			stillWanted: () => this.subscriptions.get(s.id)?.status === 'active',
+			delayAfter,
+			build: () => {
+				// Wall-clock seconds, not the sandbox clock: receivers compare it with their own time.
+				const ts = String(Math.floor(Date.now() / 1000));
+				const sig = createHmac('sha256', Buffer.from(key, 'hex')).update(ts).update(body).digest('hex');
+				return {
+					body,
+					headers: { 'Content-Type': 'application/json', 'close-sig-timestamp': ts, 'close-sig-hash': sig, 'User-Agent': 'Close-Webhooks-Sandbox' },
+				};
+			},
+		});
+	}
+}
+
+export function isCloseType(x: unknown): x is CloseObjectType {
+	return typeof x === 'string' && (CLOSE_TYPES as readonly string[]).includes(x);
+}
