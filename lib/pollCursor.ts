@@ -1,49 +1,64 @@
-// The polling cursor: a position in (date_updated, id) order plus the ids already delivered AT
-// that exact instant. Close stamps dates in microseconds and several records can share one
-// instant, and a record may still be written at the boundary instant after we read it; so the next
-// poll re-reads the boundary instant (`>=`) and drops only the ids listed here. The list holds the
-// boundary group and nothing older, so the cursor stays small however many records pass.
+// The polling cursor: an instant (the provider's own date string, full precision) from which the
+// next poll reads again (`date_updated >= at`), plus the record versions at or after that instant
+// that were already handled, which the next poll drops.
+//
+// Why re-read instead of continuing strictly after the last record: several records can share one
+// microsecond, and a record can still be written at the newest instant after a poll has read past
+// it (two writes within one microsecond). Writes only ever get dates at or after the provider's
+// newest date at the time they happen, so a poll that noted that newest date (`floor`) before its
+// first page knows everything older is settled; only versions from `floor` on are kept. With no
+// writes during a poll that is the one newest instant, so the cursor stays small however many
+// records pass.
 
 export interface PollCursor {
-	/** The provider's own date string of the boundary (full precision); null = from the start. */
+	/** The provider's date string the next poll starts at (inclusive); null = from the start. */
 	at: string | null;
 	/** `at` as epoch microseconds; null with `at`. */
 	atUs: number | null;
-	/** Ids delivered with date exactly `at`. */
-	ids: string[];
+	/** Versions handled at or after `at`: `<epoch us>|<id>`. */
+	seen: string[];
 }
 
-export const EMPTY_CURSOR: PollCursor = { at: null, atUs: null, ids: [] };
+export const EMPTY_CURSOR: PollCursor = { at: null, atUs: null, seen: [] };
 
-/** True when (us, id) was already delivered according to the cursor, or lies before it. */
-export function isBehindCursor(cursor: PollCursor, us: number, id: string): boolean {
-	if (cursor.atUs === null) return false;
+export function versionKey(us: number, id: string): string {
+	return `${us}|${id}`;
+}
+
+/** True when this version was already handled according to the cursor, or lies before it. */
+export function isBehindCursor(cursor: PollCursor, seen: ReadonlySet<string>, us: number, id: string): boolean {
+	if (cursor.atUs === null) return seen.has(versionKey(us, id));
 	if (us < cursor.atUs) return true;
-	return us === cursor.atUs && cursor.ids.includes(id);
+	return seen.has(versionKey(us, id));
 }
 
 /**
- * The cursor after delivering one more record. Records must be delivered in (date, id) order;
- * a record at a later instant starts a new boundary group.
+ * The cursor after a poll: restart at `floor` (the earlier of the newest instant noted before the
+ * poll's first page, and where the poll stopped), forgetting versions older than it.
  */
-export function advanceCursor(cursor: PollCursor, at: string, us: number, id: string): PollCursor {
-	if (cursor.atUs !== null && us < cursor.atUs) {
-		throw new Error(`cursor cannot move back from ${cursor.at} to ${at}`);
+export function settleCursor(
+	floor: { at: string; us: number } | null,
+	handled: Iterable<{ us: number; id: string }>,
+	previous: PollCursor,
+): PollCursor {
+	if (!floor) return previous;
+	const seen = new Set<string>();
+	for (const key of previous.seen) {
+		const us = Number(key.slice(0, key.indexOf('|')));
+		if (us >= floor.us) seen.add(key);
 	}
-	if (cursor.atUs === us) {
-		return cursor.ids.includes(id) ? cursor : { at: cursor.at, atUs: us, ids: [...cursor.ids, id] };
-	}
-	return { at, atUs: us, ids: [id] };
+	for (const { us, id } of handled) if (us >= floor.us) seen.add(versionKey(us, id));
+	return { at: floor.at, atUs: floor.us, seen: [...seen] };
 }
 
 /** Reads a stored cursor back, tolerating anything malformed as "no cursor". */
 export function readCursor(value: unknown): PollCursor | undefined {
 	if (!value || typeof value !== 'object') return undefined;
 	const v = value as Record<string, unknown>;
-	const ids = Array.isArray(v.ids) ? v.ids.filter((x): x is string => typeof x === 'string') : [];
-	if (v.at === null && v.atUs === null) return { at: null, atUs: null, ids: [] };
+	const seen = Array.isArray(v.seen) ? v.seen.filter((x): x is string => typeof x === 'string' && /^-?\d+\|./.test(x)) : [];
+	if (v.at === null && v.atUs === null) return { at: null, atUs: null, seen };
 	if (typeof v.at !== 'string' || typeof v.atUs !== 'number' || !Number.isSafeInteger(v.atUs)) {
 		return undefined;
 	}
-	return { at: v.at, atUs: v.atUs, ids };
+	return { at: v.at, atUs: v.atUs, seen };
 }

@@ -9,7 +9,7 @@
 
 import type { CloseObject, TriggerEvent, TriggerItem } from './objects';
 import { hubResourceOf } from './objects';
-import { advanceCursor, EMPTY_CURSOR, isBehindCursor, readCursor, type PollCursor } from './pollCursor';
+import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
 import { fromCloseEvent, fromPolledRecord } from './normalize';
 
@@ -100,7 +100,7 @@ function recordId(record: ProviderRecord, object: CloseObject): string {
 function startCursor(start: StartFrom): PollCursor {
 	if (start.mode === 'date') {
 		const us = parseInstant(start.date);
-		return { at: start.date, atUs: us, ids: [] };
+		return { at: start.date, atUs: us, seen: [] };
 	}
 	return EMPTY_CURSOR;
 }
@@ -141,9 +141,41 @@ export async function runPoll(sources: PollSources, settings: PollSettings, prev
 	return { items, state, requests };
 }
 
-function keysetWhere(after: { at: string; us: number; id: string }, pattern: string): string {
+function keysetWhere(after: { us: number; id: string }, pattern: string): string {
 	const literal = ceqlString(formatInstant(after.us, pattern));
 	return `date_updated > ${literal} OR (date_updated = ${literal} AND id > ${ceqlString(after.id)})`;
+}
+
+type Instant = { at: string; us: number };
+
+function earlier(a: Instant | null, b: Instant | null): Instant | null {
+	if (!a) return b;
+	if (!b) return a;
+	return b.us < a.us ? b : a;
+}
+
+/**
+ * Where the next poll starts: the earlier of where this one stopped and the newest date before it
+ * began, but never before the previous start (all that lies before it was settled already; the
+ * newest date can fall behind it when the newest records were deleted).
+ */
+function nextFloor(newest: Instant | null, stoppedAt: Instant | null, start: PollCursor): Instant | null {
+	const previous = start.at !== null && start.atUs !== null ? { at: start.at, us: start.atUs } : null;
+	const floor = earlier(newest, stoppedAt ?? previous);
+	if (floor && previous && floor.us < previous.us) return previous;
+	return floor;
+}
+
+/** The newest record's date: every write made from now on gets this date or a later one. */
+async function newestRecordDate(
+	sources: PollSources,
+	object: CloseObject,
+	requests: PollResult['requests'],
+): Promise<{ newest: Instant | null; first: ProviderRecord | undefined }> {
+	requests.hub++;
+	const page = await sources.listHub(hubResourceOf(object), { orderBy: 'date_updated desc, id desc', pageSize: 1 });
+	const first = page.records[0];
+	return { newest: first ? recordDate(first, 'date_updated', object) : null, first };
 }
 
 async function readRecords(
@@ -159,22 +191,27 @@ async function readRecords(
 	const cap = settings.maxItemsPerPoll > 0 ? settings.maxItemsPerPoll : Infinity;
 	const wantCreated = settings.events.includes('created');
 	const wantUpdated = settings.events.includes('updated');
+	const seen = new Set(start.seen);
+	const { newest } = await newestRecordDate(sources, object, requests);
 	const items: Array<{ us: number; item: TriggerItem }> = [];
-	let cursor = start;
+	const handled: Array<{ us: number; id: string }> = [];
+	let firstRead: Instant | null = null;
+	let stoppedAt: Instant | null = null;
 	let where: string | undefined =
 		start.atUs === null ? undefined : `date_updated >= ${ceqlString(formatInstant(start.atUs, settings.datePattern))}`;
 	let nextPage: string | undefined;
 
-	for (;;) {
+	pages: for (;;) {
 		requests.hub++;
 		const page = await sources.listHub(resource, { where, orderBy, pageSize: settings.pageSize, nextPage });
-		let last: { at: string; us: number; id: string } | undefined;
+		let last: { us: number; id: string } | undefined;
 		for (const record of page.records) {
 			const id = recordId(record, object);
 			const { at, us } = recordDate(record, 'date_updated', object);
-			last = { at, us, id };
+			last = { us, id };
 			// A coarse date pattern makes the query return older records too; they are dropped here.
-			if (isBehindCursor(cursor, us, id)) continue;
+			if (isBehindCursor(start, seen, us, id)) continue;
+			firstRead ??= { at, us };
 			const item = fromPolledRecord(object, record, {
 				source: 'polling',
 				includeRaw: settings.includeRaw,
@@ -182,10 +219,11 @@ async function readRecords(
 			});
 			const wanted = item.event === 'created' ? wantCreated : wantUpdated;
 			if (wanted) {
-				if (items.length >= cap) return { items, cursor };
+				if (items.length >= cap) break pages;
 				items.push({ us, item });
 			}
-			cursor = advanceCursor(cursor, at, us, id);
+			handled.push({ us, id });
+			stoppedAt = { at, us };
 		}
 		if (page.records.length < settings.pageSize || !last) break;
 		if (exact) {
@@ -197,7 +235,9 @@ async function readRecords(
 			nextPage = page.nextPage;
 		}
 	}
-	return { items, cursor };
+	// Restart where this poll stopped, or earlier where writes made during this poll may land. An
+	// empty hub at the start means everything read was written during this poll.
+	return { items, cursor: settleCursor(nextFloor(newest ?? firstRead, stoppedAt, start), handled, start) };
 }
 
 async function newestRecordCursor(
@@ -206,19 +246,38 @@ async function newestRecordCursor(
 	settings: PollSettings,
 	requests: PollResult['requests'],
 ): Promise<PollCursor> {
-	requests.hub++;
-	const page = await sources.listHub(hubResourceOf(object), {
-		orderBy: 'date_updated desc, id desc',
-		pageSize: settings.pageSize,
-	});
-	const newest = page.records[0];
+	const { newest } = await newestRecordDate(sources, object, requests);
 	if (!newest) return EMPTY_CURSOR;
-	const { at, us } = recordDate(newest, 'date_updated', object);
 	// Everything already at the newest instant counts as seen; only later writes are news.
-	const ids = page.records
-		.filter((r) => typeof r.date_updated === 'string' && parseInstant(r.date_updated) === us)
-		.map((r) => recordId(r, object));
-	return { at, atUs: us, ids };
+	const exact = patternResolutionMicros(settings.datePattern) === 1;
+	const literal = ceqlString(formatInstant(newest.us, settings.datePattern));
+	const handled: Array<{ us: number; id: string }> = [];
+	let where = exact ? `date_updated = ${literal}` : `date_updated >= ${literal}`;
+	let nextPage: string | undefined;
+	for (;;) {
+		requests.hub++;
+		const page = await sources.listHub(hubResourceOf(object), {
+			where,
+			orderBy: 'date_updated asc, id asc',
+			pageSize: settings.pageSize,
+			nextPage,
+		});
+		let lastId: string | undefined;
+		for (const record of page.records) {
+			const id = recordId(record, object);
+			lastId = id;
+			const { us } = recordDate(record, 'date_updated', object);
+			if (us === newest.us) handled.push({ us, id });
+		}
+		if (page.records.length < settings.pageSize || lastId === undefined) break;
+		if (exact) {
+			where = `date_updated = ${literal} AND id > ${ceqlString(lastId)}`;
+		} else {
+			if (!page.nextPage) break;
+			nextPage = page.nextPage;
+		}
+	}
+	return settleCursor(newest, handled, EMPTY_CURSOR);
 }
 
 function eventDate(event: ProviderRecord): { at: string; us: number } {
@@ -236,9 +295,9 @@ async function newestEventCursor(
 	const page = await sources.listEvents({ object_type: object, _limit: EVENT_LOG_LIMIT });
 	const newest = page.data[0];
 	if (!newest) return EMPTY_CURSOR;
-	const { at, us } = eventDate(newest);
-	const ids = page.data.filter((e) => eventDate(e).us === us).map((e) => String(e.id));
-	return { at, atUs: us, ids };
+	const floor = eventDate(newest);
+	const handled = page.data.map((e) => ({ us: eventDate(e).us, id: String(e.id) }));
+	return settleCursor(floor, handled, EMPTY_CURSOR);
 }
 
 async function readEventLog(
@@ -268,21 +327,26 @@ async function readEventLog(
 		if (!page.cursor_next || page.data.length === 0) break;
 		pageCursor = page.cursor_next;
 	}
+	// The newest event when the walk began: later events get this date or a later one.
+	const newest: Instant | null = collected.length ? { at: collected[0].at, us: collected[0].us } : null;
 	collected.sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	const cap = settings.maxItemsPerPoll > 0 ? settings.maxItemsPerPoll : Infinity;
+	const seen = new Set(start.seen);
 	const items: Array<{ us: number; item: TriggerItem }> = [];
-	let cursor = start;
+	const handled: Array<{ us: number; id: string }> = [];
+	let stoppedAt: Instant | null = null;
 	for (const { at, us, id, event } of collected) {
-		if (isBehindCursor(cursor, us, id)) continue;
+		if (isBehindCursor(start, seen, us, id)) continue;
 		const action = String(event.action);
 		const wanted = DELETE_MERGE.includes(action as TriggerEvent) && settings.events.includes(action as TriggerEvent);
 		if (wanted) {
 			if (items.length >= cap) break;
 			items.push({ us, item: fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw }) });
 		}
-		cursor = advanceCursor(cursor, at, us, id);
+		handled.push({ us, id });
+		stoppedAt = { at, us };
 	}
-	return { items, cursor };
+	return { items, cursor: settleCursor(nextFloor(newest, stoppedAt, start), handled, start) };
 }
 
 /** "Fetch test event": the newest record of each selected object, without touching any cursor. */

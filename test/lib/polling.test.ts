@@ -1,0 +1,125 @@
+// Targeted cases of the polling core against the sandbox (the property test covers the rest).
+
+import { CloseClient } from '../../lib/closeClient';
+import { OpenConnectorsClient } from '../../lib/openConnectorsClient';
+import type { PollSettings, PollSources, PollState } from '../../lib/polling';
+import { ceqlString, readPollState, runPoll } from '../../lib/polling';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { plainRequest } from '../helpers/plainRequest';
+
+let sandbox: Sandbox;
+let sources: PollSources;
+const hubQueries: string[] = [];
+
+const settings = (over: Partial<PollSettings> = {}): PollSettings => ({
+	objects: ['lead'],
+	events: ['created', 'updated'],
+	pageSize: 1,
+	maxItemsPerPoll: 0,
+	datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
+	includeRaw: false,
+	startFrom: { mode: 'all' },
+	...over,
+});
+
+const T = '2024-05-01T10:00:00.000001+00:00';
+const T1 = '2024-05-01T10:00:00.000002+00:00';
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0 });
+});
+afterAll(async () => {
+	await sandbox.close();
+});
+beforeEach(() => {
+	sandbox.admin.reset();
+	hubQueries.length = 0;
+	const instance = sandbox.admin.createInstance({ name: 'polling' });
+	const request = plainRequest(sandbox.secrets, sandbox.closeBaseUrl);
+	const oc = new OpenConnectorsClient(request, sandbox.ocBaseUrl);
+	const close = new CloseClient(request, sandbox.closeBaseUrl);
+	sources = {
+		listHub: async (resource, query) => {
+			hubQueries.push(`${query.where ?? ''} | ${query.orderBy}`);
+			const page = await oc.listHubPage(resource, { ...query, elementToken: String(instance.token) });
+			return { records: page.records, nextPage: page.nextPage };
+		},
+		listEvents: async (query) => {
+			const page = await close.listEvents(query);
+			return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
+		},
+	};
+});
+
+async function pollAll(state: PollState, s = settings()) {
+	const result = await runPoll(sources, s, state);
+	return { ids: result.items.map((i) => `${i.id}@${i.occurredAt}`), state: JSON.parse(JSON.stringify(result.state)) as PollState, result };
+}
+
+describe('runPoll', () => {
+	it('catches a record written at an instant the poll already read past, within the same microsecond', async () => {
+		const x = sandbox.admin.create('lead', { name: 'x' }, { at: T });
+		// Before the second page: 20 writes in the same microsecond as x (some sort before x), then a later one.
+		let hub = 0;
+		const stop = sandbox.admin.onRequest((info) => {
+			if (info.path.includes('/hubs/crm/') && ++hub === 3) {
+				for (let i = 0; i < 20; i++) sandbox.admin.create('lead', { name: `same${i}` }, { at: T });
+				sandbox.admin.create('lead', { name: 'later' }, { at: T1 });
+			}
+		});
+		const first = await pollAll(readPollState(undefined));
+		stop();
+		const lateIds = sandbox.admin.records('lead').filter((r) => r.date_updated === T && String(r.id) < String(x.id));
+		expect(lateIds.length).toBeGreaterThan(0); // the case under test exists
+		const second = await pollAll(first.state);
+		const all = [...first.ids, ...second.ids];
+		const expected = sandbox.admin.records('lead').map((r) => `${r.id}@${r.date_updated}`);
+		expect(all.sort()).toEqual(expected.sort());
+		const third = await pollAll(second.state);
+		expect(third.ids).toEqual([]);
+	});
+
+	it('pages with keyset queries after the last record, not offsets', async () => {
+		sandbox.admin.seed({ object: 'lead', count: 5, silent: true, dateUpdated: T });
+		const { ids } = await pollAll(readPollState(undefined), settings({ pageSize: 2 }));
+		expect(ids).toHaveLength(5);
+		const paging = hubQueries.filter((q) => q.includes('id >'));
+		expect(paging.length).toBe(2);
+		expect(paging[0]).toMatch(/^date_updated > '.*' OR \(date_updated = '.*' AND id > 'lead_/);
+	});
+
+	it('keeps the cursor small: only the newest instant after reading many records', async () => {
+		sandbox.admin.seed({ object: 'lead', count: 300, silent: true, dateUpdated: (i) => Date.parse('2024-05-01T10:00:00Z') * 1000 + i });
+		const { state } = await pollAll(readPollState(undefined), settings({ pageSize: 50 }));
+		expect(state.records.lead!.seen).toHaveLength(1);
+		expect(JSON.stringify(state).length).toBeLessThan(300);
+	});
+
+	it('starts from the provider\'s newest record with startFrom now, whatever the host clock says', async () => {
+		sandbox.admin.seed({ object: 'lead', count: 3, silent: true, dateUpdated: '2031-01-01T00:00:00.000000+00:00' });
+		const first = await pollAll(readPollState(undefined), settings({ startFrom: { mode: 'now' }, pageSize: 2 }));
+		expect(first.ids).toEqual([]);
+		expect(first.state.records.lead!.at).toBe('2031-01-01T00:00:00.000000+00:00');
+		expect(first.state.records.lead!.seen).toHaveLength(3);
+		const later = sandbox.admin.create('lead', { name: 'n' }, { at: '2031-01-01T00:00:00.000000+00:00' });
+		const second = await pollAll(first.state, settings({ startFrom: { mode: 'now' } }));
+		expect(second.ids).toEqual([`${later.id}@${later.date_updated}`]);
+	});
+
+	it('delivers a capped catch-up over several polls in order, nothing skipped', async () => {
+		sandbox.admin.seed({ object: 'lead', count: 7, silent: true, dateUpdated: (i) => (i < 4 ? T : T1) });
+		let state = readPollState(undefined);
+		const got: string[] = [];
+		for (let i = 0; i < 5; i++) {
+			const r = await pollAll(state, settings({ maxItemsPerPoll: 2, pageSize: 3 }));
+			expect(r.ids.length).toBeLessThanOrEqual(2);
+			got.push(...r.ids);
+			state = r.state;
+		}
+		expect(got).toEqual(sandbox.admin.records('lead').map((r) => `${r.id}@${r.date_updated}`));
+	});
+
+	it('quotes CEQL literals', () => {
+		expect(ceqlString("O'Brien")).toBe("'O''Brien'");
+	});
+});
