@@ -1,20 +1,17 @@
 // `npm run bench`: every performance goal of the project, measured side by side in one run.
 // Figures are printed, never asserted: tests check behaviour, this checks speed.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CloseClient } from '../lib/closeClient';
-import type { HttpRequest, RequestFn } from '../lib/http';
-import { OpenConnectorsClient } from '../lib/openConnectorsClient';
-import type { PollSettings, PollSources } from '../lib/polling';
+import type { PollSources } from '../lib/polling';
 import { readPollState, runPoll } from '../lib/polling';
 import { signClose, signOpenConnectors } from '../lib/signatures';
 import { receiveWebhook } from '../lib/webhookReceiver';
 import { benchSandbox } from '../sandbox/bench';
-import { plainRequest } from '../test/helpers/plainRequest';
 
 const N = Number(process.env.BENCH_RECORDS ?? 100000);
 const PAGE = 200;
@@ -31,72 +28,36 @@ async function startSeededSandbox(count: number) {
 	return { info: JSON.parse(first), stop: () => child.kill('SIGTERM') };
 }
 
-/** Peak RSS above the level at the start, sampled every 2 ms while fn runs. */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
-	global.gc?.();
-	const base = process.memoryUsage().rss;
-	let peak = base;
-	const timer = setInterval(() => {
-		peak = Math.max(peak, process.memoryUsage().rss);
-	}, 2);
-	const t0 = performance.now();
-	const result = await fn();
-	const ms = performance.now() - t0;
-	clearInterval(timer);
-	peak = Math.max(peak, process.memoryUsage().rss);
-	return { result, ms, peakRssMb: (peak - base) / 1048576 };
-}
-
 async function pollingBench(): Promise<void> {
 	console.log(`\n## Polling (issue 4): sandbox with ${N} changed records, page size ${PAGE}`);
 	const { info, stop } = await startSeededSandbox(N);
+	const dir = mkdtempSync(join(tmpdir(), 'oc-bench-'));
+	const infoFile = join(dir, 'info.json');
+	const urlsFile = join(dir, 'urls.json');
+	writeFileSync(infoFile, JSON.stringify(info));
+	const worker = (mode: 'poll' | 'bare') =>
+		JSON.parse(
+			execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'pollWorker.ts'), mode, infoFile, urlsFile], {
+				encoding: 'utf8',
+			}),
+		) as { ms: number; maxRssMb: number; items: number; hubRequests: number };
 	try {
-		const base = plainRequest(info.secrets, info.closeBaseUrl);
-		const urls: HttpRequest[] = [];
-		const recording: RequestFn = async (req) => {
-			if (req.url.includes('/hubs/crm/')) urls.push(req);
-			return await base(req);
-		};
-		const settings: PollSettings = {
-			objects: ['lead'],
-			events: ['created', 'updated'],
-			pageSize: PAGE,
-			maxItemsPerPoll: 0,
-			datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
-			includeRaw: false,
-			startFrom: { mode: 'all' },
-		};
-		const sourcesOf = (request: RequestFn): PollSources => {
-			const oc = new OpenConnectorsClient(request, info.ocBaseUrl);
-			const close = new CloseClient(request, info.closeBaseUrl);
-			return {
-				listHub: async (resource, query) => {
-					const page = await oc.listHubPage(resource, { ...query, elementToken: info.token });
-					return { records: page.records, nextPage: page.nextPage };
-				},
-				listEvents: async (query) => {
-					const page = await close.listEvents(query);
-					return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
-				},
-			};
-		};
-		// Warm both paths once on a small read, so neither pays the JIT alone.
-		await runPoll(sourcesOf(base), { ...settings, maxItemsPerPoll: 1000 }, readPollState(undefined));
-		const poll = await measure(async () => await runPoll(sourcesOf(recording), settings, readPollState(undefined)));
-		// The bare loop keeps what it parsed, as poll() must: n8n receives every item at once.
-		const bare = await measure(async () => {
-			const kept: unknown[] = [];
-			for (const req of urls) {
-				const response = await base(req);
-				for (const record of response.body as unknown[]) kept.push(record);
-			}
-			return kept.length;
+		// The first run also makes the sandbox serve (and cache) every page; then each side twice,
+		// alternating, each in its own process, keeping its best run.
+		const warm = worker('poll');
+		const runs = { bare: [worker('bare')], poll: [worker('poll')] };
+		runs.bare.push(worker('bare'));
+		runs.poll.push(worker('poll'));
+		const best = (xs: Array<{ ms: number; maxRssMb: number }>) => ({
+			ms: Math.min(...xs.map((x) => x.ms)),
+			rss: Math.min(...xs.map((x) => x.maxRssMb)),
 		});
-		const requests = poll.result.requests.hub;
-		line('items delivered', String(poll.result.items.length));
-		line('list requests / ceil(N / pageSize)   (goal 1.00)', `${requests} / ${Math.ceil(N / PAGE)} = ${(requests / Math.ceil(N / PAGE)).toFixed(3)}`);
+		const poll = best(runs.poll);
+		const bare = best(runs.bare);
+		line('items delivered', String(warm.items));
+		line('list requests / ceil(N / pageSize)   (goal 1.00)', `${warm.hubRequests} / ${Math.ceil(N / PAGE)} = ${(warm.hubRequests / Math.ceil(N / PAGE)).toFixed(3)}`);
 		line('poll() wall time / bare fetch+parse loop   (goal <= 1.15)', `${poll.ms.toFixed(0)} ms / ${bare.ms.toFixed(0)} ms = ${(poll.ms / bare.ms).toFixed(3)}`);
-		line('poll() peak RSS / bare loop   (goal <= 1.5)', `${poll.peakRssMb.toFixed(1)} MB / ${bare.peakRssMb.toFixed(1)} MB = ${(poll.peakRssMb / Math.max(bare.peakRssMb, 0.1)).toFixed(2)}`);
+		line('process peak RSS, poll() / bare loop   (goal <= 1.5)', `${poll.rss.toFixed(0)} MB / ${bare.rss.toFixed(0)} MB = ${(poll.rss / bare.rss).toFixed(2)}`);
 	} finally {
 		stop();
 	}
@@ -116,6 +77,7 @@ async function pollingBench(): Promise<void> {
 	let position = 0;
 	const sources: PollSources = {
 		listHub: async (_resource, query) => {
+			if (query.orderBy.includes('desc')) return { records: records.slice(-1) };
 			const page = records.slice(position, position + query.pageSize);
 			position += page.length;
 			return { records: page };
@@ -172,7 +134,7 @@ async function main(): Promise<void> {
 	console.log('\n## Sandbox (issue 2): 1,000,000 records, 200-record keyset page');
 	const s = await benchSandbox({ records: 1_000_000, pages: 200 });
 	line('page over HTTP p50 / p99   (goal well under 10 ms)', `${s.pageMs.toFixed(2)} ms / ${s.pageP99Ms.toFixed(2)} ms`);
-	line('query alone p50 / p99', `${s.queryP50Ms.toFixed(2)} ms / ${s.queryP99Ms.toFixed(2)} ms`);
+	line('inside the server p50 / p99', `${s.serverP50Ms.toFixed(2)} ms / ${s.serverP99Ms.toFixed(2)} ms`);
 	line('seeding 1M records', `${(s.seedMs / 1000).toFixed(1)} s`);
 }
 

@@ -27,9 +27,8 @@ export function versionKey(us: number, id: string): string {
 
 /** True when this version was already handled according to the cursor, or lies before it. */
 export function isBehindCursor(cursor: PollCursor, seen: ReadonlySet<string>, us: number, id: string): boolean {
-	if (cursor.atUs === null) return seen.has(versionKey(us, id));
-	if (us < cursor.atUs) return true;
-	return seen.has(versionKey(us, id));
+	if (cursor.atUs !== null && us < cursor.atUs) return true;
+	return seen.size > 0 && seen.has(versionKey(us, id));
 }
 
 /**

@@ -194,7 +194,11 @@ async function readRecords(
 	const seen = new Set(start.seen);
 	const { newest } = await newestRecordDate(sources, object, requests);
 	const items: Array<{ us: number; item: TriggerItem }> = [];
-	const handled: Array<{ us: number; id: string }> = [];
+	// Only what the next cursor can need: versions from the newest date on, and the group at the
+	// instant the poll is at (the cursor's floor is one of those two instants).
+	const tail: Array<{ us: number; id: string }> = [];
+	let group: Array<{ us: number; id: string }> = [];
+	const tailFrom = newest ? newest.us : -Infinity;
 	let firstRead: Instant | null = null;
 	let stoppedAt: Instant | null = null;
 	let where: string | undefined =
@@ -222,7 +226,9 @@ async function readRecords(
 				if (items.length >= cap) break pages;
 				items.push({ us, item });
 			}
-			handled.push({ us, id });
+			if (us >= tailFrom) tail.push({ us, id });
+			else if (stoppedAt && stoppedAt.us === us) group.push({ us, id });
+			else group = [{ us, id }];
 			stoppedAt = { at, us };
 		}
 		if (page.records.length < settings.pageSize || !last) break;
@@ -237,7 +243,7 @@ async function readRecords(
 	}
 	// Restart where this poll stopped, or earlier where writes made during this poll may land. An
 	// empty hub at the start means everything read was written during this poll.
-	return { items, cursor: settleCursor(nextFloor(newest ?? firstRead, stoppedAt, start), handled, start) };
+	return { items, cursor: settleCursor(nextFloor(newest ?? firstRead, stoppedAt, start), [...group, ...tail], start) };
 }
 
 async function newestRecordCursor(

@@ -1,0 +1,62 @@
+// One side of the polling bench in its own process, so its peak RSS is its own:
+//   pollWorker.ts poll <info.json> <urls.json>   runs the real poller, records the hub requests it made
+//   pollWorker.ts bare <info.json> <urls.json>   fetches and JSON-parses the same requests, keeping the records
+// Prints one JSON line: {ms, maxRssMb, items, hubRequests}.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+
+import { CloseClient } from '../lib/closeClient';
+import type { HttpRequest, RequestFn } from '../lib/http';
+import { OpenConnectorsClient } from '../lib/openConnectorsClient';
+import type { PollSources } from '../lib/polling';
+import { readPollState, runPoll } from '../lib/polling';
+import { plainRequest } from '../test/helpers/plainRequest';
+
+async function main(): Promise<void> {
+	const [mode, infoFile, urlsFile] = process.argv.slice(2);
+	const info = JSON.parse(readFileSync(infoFile, 'utf8'));
+	const base = plainRequest(info.secrets, info.closeBaseUrl);
+	const t0 = performance.now();
+	let items = 0;
+	let hubRequests = 0;
+	if (mode === 'poll') {
+		const urls: HttpRequest[] = [];
+		const request: RequestFn = async (req) => {
+			if (req.url.includes('/hubs/crm/')) urls.push(req);
+			return await base(req);
+		};
+		const oc = new OpenConnectorsClient(request, info.ocBaseUrl);
+		const close = new CloseClient(request, info.closeBaseUrl);
+		const sources: PollSources = {
+			listHub: async (resource, query) => {
+				const page = await oc.listHubPage(resource, { ...query, elementToken: info.token });
+				return { records: page.records, nextPage: page.nextPage };
+			},
+			listEvents: async (query) => {
+				const page = await close.listEvents(query);
+				return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
+			},
+		};
+		const result = await runPoll(
+			sources,
+			{ objects: ['lead'], events: ['created', 'updated'], pageSize: 200, maxItemsPerPoll: 0, datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX", includeRaw: false, startFrom: { mode: 'all' } },
+			readPollState(undefined),
+		);
+		items = result.items.length;
+		hubRequests = result.requests.hub;
+		writeFileSync(urlsFile, JSON.stringify(urls));
+	} else {
+		const urls = JSON.parse(readFileSync(urlsFile, 'utf8')) as HttpRequest[];
+		const kept: unknown[] = [];
+		for (const req of urls) {
+			const response = await base(req);
+			for (const record of response.body as unknown[]) kept.push(record);
+		}
+		items = kept.length;
+		hubRequests = urls.length;
+	}
+	const ms = performance.now() - t0;
+	process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, items, hubRequests })}\n`);
+}
+
+void main();
