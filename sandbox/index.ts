@@ -428,6 +428,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const server = http.createServer((req, res) => {
 		void handle(req, res);
 	});
+	// Clients (undici: 4 s) must give up an idle connection before the server does, or a request
+	// sent on it as the server closes it gets ECONNRESET (seen after a long in-process seed).
+	server.keepAliveTimeout = 65_000;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
