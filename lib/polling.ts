@@ -54,6 +54,12 @@ export interface PollState {
 	events: Partial<Record<CloseObject, PollCursor>>;
 }
 
+/** What one object's read gives: its items (with their instant, to merge sources) and next cursor. */
+interface ObjectRead {
+	items: Array<{ us: number; item: TriggerItem }>;
+	cursor: PollCursor;
+}
+
 export interface PollResult {
 	items: TriggerItem[];
 	state: PollState;
@@ -184,7 +190,7 @@ async function readRecords(
 	settings: PollSettings,
 	start: PollCursor,
 	requests: PollResult['requests'],
-): Promise<{ items: Array<{ us: number; item: TriggerItem }>; cursor: PollCursor }> {
+): Promise<ObjectRead> {
 	const resource = hubResourceOf(object);
 	const exact = patternResolutionMicros(settings.datePattern) === 1;
 	const orderBy = 'date_updated asc, id asc';
@@ -312,7 +318,7 @@ async function readEventLog(
 	settings: PollSettings,
 	start: PollCursor,
 	requests: PollResult['requests'],
-): Promise<{ items: Array<{ us: number; item: TriggerItem }>; cursor: PollCursor }> {
+): Promise<ObjectRead> {
 	// The log is newest first and cursor-paged: read back to the boundary, then replay oldest first.
 	const collected: Array<{ at: string; us: number; id: string; event: ProviderRecord }> = [];
 	let pageCursor: string | undefined;

@@ -18,14 +18,8 @@ export function seedIds(seed: number | undefined): void {
 		seeded = undefined;
 		return;
 	}
-	let a = seed >>> 0;
-	seeded = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) & 0xff;
-	};
+	const random = seededRandom(seed);
+	seeded = () => Math.floor(random() * 256);
 }
 
 function byte(): number {

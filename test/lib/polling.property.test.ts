@@ -10,22 +10,13 @@ import { OpenConnectorsClient } from '../../lib/openConnectorsClient';
 import type { PollSettings, PollSources, PollState } from '../../lib/polling';
 import { readPollState, runPoll } from '../../lib/polling';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { seedIds } from '../../sandbox/ids';
+import { seededRandom, seedIds } from '../../sandbox/ids';
 import { plainRequest } from '../helpers/plainRequest';
 
 const RUNS = Number(process.env.POLL_PROPERTY_RUNS ?? 1000);
 const ONLY_SEED = process.env.POLL_PROPERTY_SEED ? Number(process.env.POLL_PROPERTY_SEED) : undefined;
 
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const rng = seededRandom;
 
 let sandbox: Sandbox;
 
