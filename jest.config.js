@@ -7,13 +7,14 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
-			testPathIgnorePatterns: ['<rootDir>/test/e2e/'],
+			// These drive a real n8n: the e2e project runs them, after the build.
+			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/scripts/'],
 		},
 		{
 			displayName: 'e2e',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
-			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/scripts/**/*.test.ts'],
 		},
 	],
 };
