@@ -119,19 +119,29 @@ export function eventSettingsOf(configuration: Record<string, unknown> | undefin
 	return out;
 }
 
-/** The patch that restores saved settings: events off unless they were on before. */
+/**
+ * The patch that restores saved settings: entries the node added and that were not there before
+ * are removed (null; events stay off, the platform's default, when "enabled" was absent).
+ */
 export function restorePatch(saved: Record<string, unknown> | undefined): Record<string, unknown> {
-	const patch: Record<string, unknown> = { 'event.notification.enabled': 'false' };
-	for (const [key, value] of Object.entries(saved ?? {})) patch[key] = value;
-	if (patch['event.notification.callback.url'] === undefined) patch['event.notification.callback.url'] = '';
+	const patch: Record<string, unknown> = {};
+	for (const key of EVENT_CONFIG_KEYS) patch[key] = saved?.[key] ?? null;
+	if (patch['event.notification.enabled'] === null) patch['event.notification.enabled'] = 'false';
 	return patch;
 }
 
 /**
- * The signature key this node asks Open Connectors to sign with, derived from the credential's
- * secrets and the webhook URL: webhook() can recompute it on any n8n version, without relying on
- * static data, and it differs per URL (test and production) and per account.
+ * An HMAC of a scope under the account's secrets: secret, stable, different per scope.
  */
-export function deriveSignatureKey(secretMaterial: string, webhookUrl: string): string {
-	return createHmac('sha256', secretMaterial).update(`open-connectors-callback:${webhookUrl}`).digest('hex');
+export function deriveSignatureKey(secretMaterial: string, scope: string): string {
+	return createHmac('sha256', secretMaterial).update(`open-connectors-callback:${scope}`).digest('hex');
+}
+
+/**
+ * The key the trigger gives Open Connectors to sign notifications with: derived from the
+ * credential's secrets and the node's identity (its webhook id), so webhook() recomputes it on any
+ * n8n version, for the test and the production URL alike, and nothing is stored.
+ */
+export function callbackSignatureKey(secrets: { userSecret: string; organizationSecret: string }, scope: string): string {
+	return deriveSignatureKey(`${secrets.userSecret}\u0000${secrets.organizationSecret}`, scope);
 }

@@ -8,7 +8,7 @@ import { SeenKeys } from '../../lib/seenKeys';
 import { receiveWebhook } from '../../lib/webhookReceiver';
 import type { DeliveryRoute } from '../../lib/webhookLifecycle';
 import {
-	deriveSignatureKey,
+	callbackSignatureKey,
 	desiredInstanceEvents,
 	eventSettingsOf,
 	instanceMatches,
@@ -30,6 +30,8 @@ interface Setup {
 	saved?: IDataObject;
 	subscriptionId?: string;
 	closeSignatureKey?: string;
+	/** The node's other URL that held the instance when this one took it over; it gets it back. */
+	handBackTo?: string;
 }
 
 interface WebhookStatic {
@@ -83,10 +85,41 @@ function routeOf(ctx: IHookFunctions | IWebhookFunctions): DeliveryRoute {
 	return route === 'direct' || route === 'openConnectorsPolling' ? route : 'openConnectors';
 }
 
-function signatureKeyFor(connection: Connection, url: string): string {
-	const material = `${String(connection.credentials.userSecret ?? '')}\u0000${String(connection.credentials.organizationSecret ?? '')}`;
-	return deriveSignatureKey(material, url);
+/**
+ * The node's identity for its signing key: its webhook id (the same for the test and the production
+ * URL). n8n 1.x hands webhook() the production URL even for a test delivery, so a key tied to the
+ * URL could not be recomputed there.
+ */
+export function signatureScope(ctx: IHookFunctions | IWebhookFunctions): string {
+	const node = ctx.getNode();
+	return node.webhookId ? String(node.webhookId) : `${String(ctx.getWorkflow().id ?? '')}:${node.name}`;
 }
+
+function signatureKeyFor(connection: Connection, scope: string): string {
+	return callbackSignatureKey(
+		{
+			userSecret: String(connection.credentials.userSecret ?? ''),
+			organizationSecret: String(connection.credentials.organizationSecret ?? ''),
+		},
+		scope,
+	);
+}
+
+/** "Listen for test event": n8n runs the hooks in mode manual, on its /webhook-test/ URL. */
+function isTestListener(ctx: IHookFunctions, url: string): boolean {
+	return ctx.getActivationMode() === 'manual' || url.includes('/webhook-test/');
+}
+
+/** The node's other URL (test vs production): the same webhook id and path, another endpoint. */
+function sameNodeUrl(a: unknown, b: string): boolean {
+	if (typeof a !== 'string' || a === b) return false;
+	const tail = (u: string) => u.split('/').slice(-2).join('/');
+	return tail(a) === tail(b) && tail(b).length > 1;
+}
+
+// Test listeners run create() and delete() with static data of their own (n8n 1.x starts it
+// empty), so what one URL's set-up needs to know of the other is also kept here, in process.
+const processSetups = new Map<string, Setup>();
 
 interface Plan {
 	connection: Connection;
@@ -111,7 +144,7 @@ async function plan(ctx: IHookFunctions): Promise<Plan> {
 	const desired = desiredInstanceEvents({
 		route,
 		callbackUrl: url,
-		signatureKey: signatureKeyFor(connection, url),
+		signatureKey: signatureKeyFor(connection, signatureScope(ctx)),
 		objects,
 		refreshIntervalMinutes: Math.max(1, Number(options.refreshInterval ?? 5) || 5),
 		datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
@@ -166,17 +199,21 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			const ours = previous?.instanceId === p.instanceId && previous.saved !== undefined;
 			const callback = config?.['event.notification.callback.url'];
 			const pointsHere = callback === p.url;
-			// The other URL of this node (test vs production) holds the instance: what it saved is
-			// what was there before us; its own settings are not worth restoring.
-			const sibling = typeof callback === 'string' && !pointsHere ? setups[callback] : undefined;
-			const siblingOwns = sibling !== undefined && sibling.instanceId === p.instanceId && sibling.route !== 'direct';
+			// The node's other URL (test vs production) holds the instance: what it saved is what was
+			// there before us, and it gets the instance back when this set-up ends.
+			const sibling = sameNodeUrl(callback, p.url) ? (setups[callback as string] ?? processSetups.get(callback as string)) : undefined;
+			// Only a test listener hands back: production taking over from a test listener keeps it.
+			if (isTestListener(this, p.url) && sameNodeUrl(callback, p.url) && config?.['event.notification.enabled'] === 'true') {
+				setup.handBackTo = callback as string;
+			}
 			setup.saved = ours
 				? previous.saved
 				: pointsHere
 					? {}
-					: siblingOwns
-						? (sibling.saved ?? {})
+					: sameNodeUrl(callback, p.url)
+						? (sibling?.saved ?? {})
 						: (eventSettingsOf(config) as IDataObject);
+			if (ours && previous.handBackTo) setup.handBackTo = previous.handBackTo;
 			await p.connection.oc.updateInstance(p.instanceId, { configuration: p.desired });
 		}
 		if (p.subscriptionUrl) {
@@ -198,25 +235,27 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			setup.subscriptionId = sub.id;
 			if (p.route === 'direct' && sub.signature_key) {
 				setup.closeSignatureKey = sub.signature_key;
-				closeKeyCache.set(p.url, sub.signature_key);
+				closeKeyCache.set(sub.id, sub.signature_key);
 			}
 		}
 	} catch (error) {
 		throw toNodeApiError(this.getNode(), error, { secrets: p.connection.secrets });
 	}
 	setups[p.url] = setup;
+	processSetups.set(p.url, setup);
 	return true;
 }
 
 export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 	const url = this.getNodeWebhookUrl('default') as string;
 	const data = staticOf(this);
-	const setup = data.setups?.[url];
+	const setup = data.setups?.[url] ?? processSetups.get(url);
 	const connection = await connect(this);
 	const instanceId = setup?.instanceId ?? getInstanceId(this);
 	const route = setup?.route ?? routeOf(this);
 	try {
 		let ownsInstance = false;
+		let keepSubscription = false;
 		if (route !== 'direct') {
 			const instance = await connection.oc.getInstance(instanceId).catch((error) => {
 				if ((error as { statusCode?: number }).statusCode === 404) return undefined;
@@ -225,32 +264,35 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 			const config = instance?.configuration as Record<string, unknown> | undefined;
 			// Another URL (production while a test listener ends, or another workflow) owns it now.
 			ownsInstance = config?.['event.notification.callback.url'] === url;
-			// The node's other URL (test vs production) is still set up on this instance: hand the
-			// instance back to it instead of restoring what was there before either of them.
-			const sibling = Object.entries(data.setups ?? {}).find(
-				([other, s]) => other !== url && s.instanceId === instanceId && s.route !== 'direct',
-			);
-			if (instance && ownsInstance && sibling) {
-				const [siblingUrl, siblingSetup] = sibling;
+			// The node's other URL is still set up on this instance: hand the instance back to it
+			// instead of restoring what was there before either of them.
+			const siblingUrl =
+				setup?.handBackTo ??
+				Object.entries({ ...Object.fromEntries(processSetups), ...(data.setups ?? {}) }).find(
+					([other, s]) => sameNodeUrl(other, url) && s.instanceId === instanceId && s.route !== 'direct',
+				)?.[0];
+			const siblingSetup = siblingUrl ? (data.setups?.[siblingUrl] ?? processSetups.get(siblingUrl)) : undefined;
+			if (instance && ownsInstance && siblingUrl) {
+				const siblingRoute = siblingSetup?.route ?? route;
 				const options = this.getNodeParameter('options', {}) as IDataObject;
 				const desired = desiredInstanceEvents({
-					route: siblingSetup.route,
+					route: siblingRoute,
 					callbackUrl: siblingUrl,
-					signatureKey: signatureKeyFor(connection, siblingUrl),
+					signatureKey: signatureKeyFor(connection, signatureScope(this)),
 					objects: selectedObjects(this),
 					refreshIntervalMinutes: Math.max(1, Number(options.refreshInterval ?? 5) || 5),
 					datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
 				});
 				await connection.oc.updateInstance(instanceId, { configuration: desired ?? {} });
-				// The sibling still needs the Close subscription when it is relayed too.
-				if (route === 'openConnectors' && siblingSetup.route === 'openConnectors') ownsInstance = false;
+				// The other URL still needs the Close subscription when it is relayed too.
+				keepSubscription = route === 'openConnectors' && siblingRoute === 'openConnectors';
 			} else if (instance && ownsInstance) {
 				await connection.oc.updateInstance(instanceId, { configuration: restorePatch(setup?.saved) });
 			}
 		}
 		const subscriptionUrl =
 			route === 'openConnectors' ? connection.oc.eventsUrl(instanceId) : route === 'direct' ? url : undefined;
-		if (subscriptionUrl && (route === 'direct' || ownsInstance)) {
+		if (subscriptionUrl && (route === 'direct' || (ownsInstance && !keepSubscription))) {
 			const subs = (await connection.close.listWebhooks()).filter((s) => s.url === subscriptionUrl);
 			for (const sub of subs) await connection.close.deleteWebhook(sub.id);
 		}
@@ -258,17 +300,35 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 		throw toNodeApiError(this.getNode(), error, { secrets: connection.secrets });
 	}
 	if (data.setups) delete data.setups[url];
+	processSetups.delete(url);
 	closeKeyCache.delete(url);
 	return true;
 }
 
-async function closeKeyFor(ctx: IWebhookFunctions, connection: Connection, url: string, setup: Setup | undefined): Promise<string | undefined> {
-	if (setup?.closeSignatureKey) return setup.closeSignatureKey;
-	const cached = closeKeyCache.get(url);
+/** Close's `subscription_id`, read before the signature check only to pick the key to check with. */
+function subscriptionIdOf(rawBody: Buffer | undefined): string | undefined {
+	if (!rawBody || rawBody.length === 0 || rawBody.length > 5 * 1024 * 1024) return undefined;
+	const match = /"subscription_id"\s*:\s*"([A-Za-z0-9_]{1,100})"/.exec(rawBody.toString('utf8'));
+	return match?.[1];
+}
+
+/**
+ * The key of the Close subscription a direct delivery claims to come from, if that subscription
+ * points at this node (production or test URL). n8n 1.x gives webhook() the production URL and no
+ * test static data, so the subscription is looked up by id, at Close once per process.
+ */
+async function closeKeyFor(ctx: IWebhookFunctions, connection: Connection, url: string, subscriptionId: string | undefined): Promise<string | undefined> {
+	const data = staticOf(ctx);
+	const known = [...Object.values(data.setups ?? {}), ...processSetups.values()].find(
+		(s) => s.route === 'direct' && s.closeSignatureKey && subscriptionId !== undefined && s.subscriptionId === subscriptionId,
+	);
+	if (known?.closeSignatureKey) return known.closeSignatureKey;
+	const cached = closeKeyCache.get(subscriptionId ?? url);
 	if (cached) return cached;
-	// Static data from create() is missing (e.g. a restored database): ask Close, once per process.
-	const sub = (await connection.close.listWebhooks()).find((s) => s.url === url);
-	if (sub?.signature_key) closeKeyCache.set(url, sub.signature_key);
+	// Only subscriptions pointing at this node (its production or test URL) can lend their key.
+	const ours = (await connection.close.listWebhooks()).filter((s) => s.url === url || sameNodeUrl(s.url, url));
+	const sub = ours.find((s) => s.id === subscriptionId) ?? ours.find((s) => s.url === url);
+	if (sub?.signature_key) closeKeyCache.set(sub.id === subscriptionId ? sub.id : url, sub.signature_key);
 	return sub?.signature_key;
 }
 
@@ -288,13 +348,13 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		const route = routeOf(this);
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const connection = await connect(this);
-		const setup = data.setups?.[url];
+		const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody;
 		decision = receiveWebhook(
-			{ method: req.method, headers: req.headers, rawBody: (req as unknown as { rawBody?: Buffer }).rawBody },
+			{ method: req.method, headers: req.headers, rawBody },
 			{
 				route,
-				openConnectorsSignatureKey: route === 'direct' ? undefined : signatureKeyFor(connection, url),
-				closeSignatureKey: route === 'direct' ? await closeKeyFor(this, connection, url, setup) : undefined,
+				openConnectorsSignatureKey: route === 'direct' ? undefined : signatureKeyFor(connection, signatureScope(this)),
+				closeSignatureKey: route === 'direct' ? await closeKeyFor(this, connection, url, subscriptionIdOf(rawBody)) : undefined,
 				objects: this.getNodeParameter('objects', []) as string[],
 				events: this.getNodeParameter('events', []) as string[],
 				includeRaw: options.includeRaw === true,

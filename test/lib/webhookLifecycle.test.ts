@@ -1,4 +1,5 @@
 import {
+	callbackSignatureKey,
 	deriveSignatureKey,
 	desiredInstanceEvents,
 	eventSettingsOf,
@@ -62,15 +63,30 @@ describe('webhookLifecycle', () => {
 	it('saves the previous events settings and restores them, events off otherwise', () => {
 		const saved = eventSettingsOf({ username: '********', 'event.notification.enabled': 'true', 'event.notification.callback.url': 'https://old', 'event.notification.signature.key': '********' });
 		expect(saved).toEqual({ 'event.notification.enabled': 'true', 'event.notification.callback.url': 'https://old' });
-		expect(restorePatch(saved)).toEqual(saved);
-		expect(restorePatch({})).toEqual({ 'event.notification.enabled': 'false', 'event.notification.callback.url': '' });
+		expect(restorePatch(saved)).toEqual({
+			...saved,
+			'event.vendor.type': null,
+			'event.notification.signature.key': null,
+			'event.poller.refresh_interval': null,
+			'event.poller.configuration': null,
+		});
+		expect(restorePatch({})).toEqual({
+			'event.notification.enabled': 'false',
+			'event.vendor.type': null,
+			'event.notification.callback.url': null,
+			'event.notification.signature.key': null,
+			'event.poller.refresh_interval': null,
+			'event.poller.configuration': null,
+		});
 	});
 
-	it('derives a signature key per secret and per URL', () => {
-		const a = deriveSignatureKey('s', 'https://n8n/webhook/a');
+	it('derives a signature key per account and per node', () => {
+		const secrets = { userSecret: 'u', organizationSecret: 'o' };
+		const a = callbackSignatureKey(secrets, 'webhook-id-1');
 		expect(a).toMatch(/^[0-9a-f]{64}$/);
-		expect(deriveSignatureKey('s', 'https://n8n/webhook/a')).toBe(a);
-		expect(deriveSignatureKey('s', 'https://n8n/webhook-test/a')).not.toBe(a);
-		expect(deriveSignatureKey('t', 'https://n8n/webhook/a')).not.toBe(a);
+		expect(callbackSignatureKey(secrets, 'webhook-id-1')).toBe(a);
+		expect(a).toBe(deriveSignatureKey('u\u0000o', 'webhook-id-1'));
+		expect(callbackSignatureKey(secrets, 'webhook-id-2')).not.toBe(a);
+		expect(callbackSignatureKey({ ...secrets, organizationSecret: 'p' }, 'webhook-id-1')).not.toBe(a);
 	});
 });

@@ -307,3 +307,27 @@ export function findSecrets(data: unknown, secrets: string[]): string[] {
 	}
 	return found;
 }
+
+/** POSTs exact bytes with exact headers (a redelivery or a forgery), answering status and text. */
+export async function postRaw(url: string, rawBody: string | Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+	const res = await fetch(url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(30_000) });
+	return { status: res.status, text: await res.text() };
+}
+
+/** Base64 of the decimal instance id: the instance's events URL suffix. */
+export const encodedId = (id: string | number): string => Buffer.from(String(id)).toString('base64');
+
+/** The events-framework entries of an instance's configuration (the keys deactivation restores). */
+export const EVENT_KEYS = [
+	'event.notification.enabled',
+	'event.vendor.type',
+	'event.notification.callback.url',
+	'event.notification.signature.key',
+	'event.poller.refresh_interval',
+	'event.poller.configuration',
+] as const;
+export function eventSettings(configuration: Record<string, unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const k of EVENT_KEYS) if (configuration[k] !== undefined) out[k] = configuration[k];
+	return out;
+}

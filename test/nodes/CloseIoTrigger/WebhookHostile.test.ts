@@ -3,6 +3,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { signClose, signOpenConnectors } from '../../../lib/signatures';
+import { callbackSignatureKey } from '../../../lib/webhookLifecycle';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { hookCtx, instanceIdOf, trigger, uniqueNodeId, webhookCtx, type Params } from './helpers';
 
@@ -19,6 +20,7 @@ const staticData: { node?: IDataObject } = {};
 let ocKey = '0'.repeat(64);
 let ocTestKey = '1'.repeat(64);
 let closeKey = '2'.repeat(64);
+let otherNodeKey = '3'.repeat(64);
 
 const paramsOc = (): Params => ({ instanceId, objects: ['lead'], events: ['created', 'updated', 'deleted', 'merged'], options: { delivery: 'openConnectors' } });
 const paramsDirect = (): Params => ({ ...paramsOc(), options: { delivery: 'direct' } });
@@ -34,7 +36,9 @@ beforeAll(async () => {
 	ocKey = String(sandbox.admin.instances()[0].configuration['event.notification.signature.key']);
 	await create(paramsDirect(), DIRECT_URL);
 	closeKey = sandbox.admin.webhooks().find((s) => s.url === DIRECT_URL)!.signature_key;
-	expect(ocKey).not.toBe(ocTestKey);
+	// One key per node: the test and the production URL of one node share it.
+	expect(ocKey).toBe(ocTestKey);
+	otherNodeKey = callbackSignatureKey(sandbox.secrets, 'another-node-of-this-account');
 	expect(closeKey).toMatch(/^[0-9a-f]{64}$/);
 });
 afterAll(async () => {
@@ -116,7 +120,7 @@ function cases(): Case[] {
 		{ name: 'unsigned notification', status: 401, body: good, headers: JSON_CT },
 		{ name: 'empty signature header', status: 401, body: good, headers: { ...JSON_CT, 'Elements-Webhook-Signature': '' } },
 		{ name: 'signature from another credential', status: 401, ...ocSigned(good, otherCredentialKey) },
-		{ name: 'test URL signature sent to the production URL', status: 401, ...ocSigned(good, ocTestKey) },
+		{ name: 'signature with the key of another node of the same account', status: 401, ...ocSigned(good, otherNodeKey) },
 		{ name: 'signature over other bytes', status: 401, body: good, headers: { ...JSON_CT, 'Elements-Webhook-Signature': signOpenConnectors(ocKey, `${good.toString()} `) } },
 		{ name: 'signature not base64', status: 401, body: good, headers: { ...JSON_CT, 'Elements-Webhook-Signature': 'sha256=%%%not-base64%%%' } },
 		{ name: 'signature truncated', status: 401, body: good, headers: { ...JSON_CT, 'Elements-Webhook-Signature': signOpenConnectors(ocKey, good).slice(0, 20) } },

@@ -182,8 +182,8 @@ describe('CloseIoTrigger webhook lifecycle, delivery openConnectors (default)', 
 		expect(Object.keys(setups).sort()).toEqual([PROD_URL, TEST_URL].sort());
 		const config = configOf(sandbox, instanceId);
 		expect(config['event.notification.callback.url']).toBe(PROD_URL);
-		// Each URL signs with its own key.
-		expect(config['event.notification.signature.key']).not.toBe(testKey);
+		// One key per node: webhook() gets the production URL even for test deliveries on n8n 1.x.
+		expect(config['event.notification.signature.key']).toBe(testKey);
 		expect(sandbox.admin.webhooks()).toHaveLength(1);
 
 		await test.delete();
@@ -223,6 +223,31 @@ describe('CloseIoTrigger webhook lifecycle, delivery openConnectors (default)', 
 		await prod.delete();
 		const restored = configOf(sandbox, instanceId);
 		for (const [key, value] of Object.entries(PREVIOUS)) expect(restored[key]).toBe(value);
+		expect(sandbox.admin.webhooks()).toHaveLength(0);
+	});
+});
+
+describe('CloseIoTrigger webhook lifecycle: a test listener as n8n 1.x runs it (static data of its own, empty)', () => {
+	test('stopping the test listener hands the instance back to the active production set-up', async () => {
+		const prodStatic: { node?: IDataObject } = {};
+		const nodeId = uniqueNodeId();
+		const p: Params = { instanceId, objects: ['lead'], events: ['created', 'updated'] };
+		const prodCtx = () => hookCtx({ sandbox, params: p, staticData: prodStatic, nodeId, url: PROD_URL });
+		await trigger.webhookMethods.default.create.call(prodCtx());
+		const prodConfig = { ...configOf(sandbox, instanceId) };
+		// n8n 1.x: toWorkflow() gives a test registration `staticData: {}`, kept from create to delete.
+		const testStatic: { node?: IDataObject } = {};
+		const testCtx = () => hookCtx({ sandbox, params: p, staticData: testStatic, nodeId, url: TEST_URL });
+		await trigger.webhookMethods.default.create.call(testCtx());
+		expect(configOf(sandbox, instanceId)['event.notification.callback.url']).toBe(TEST_URL);
+		await trigger.webhookMethods.default.delete.call(testCtx());
+		const config = configOf(sandbox, instanceId);
+		expect(config['event.notification.enabled']).toBe('true');
+		expect(config['event.notification.callback.url']).toBe(PROD_URL);
+		expect(config['event.notification.signature.key']).toBe(prodConfig['event.notification.signature.key']);
+		expect(sandbox.admin.webhooks().filter((s) => s.url === eventsUrl(sandbox, instanceId))).toHaveLength(1);
+		expect(await trigger.webhookMethods.default.checkExists.call(prodCtx())).toBe(true);
+		await trigger.webhookMethods.default.delete.call(prodCtx());
 		expect(sandbox.admin.webhooks()).toHaveLength(0);
 	});
 });
