@@ -13,13 +13,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
 import { pollClose } from './PollMode';
-import { checkExists, create, deleteWebhook, persistSeenKeys, receive } from './WebhookMode';
+import { checkExists, create, deleteWebhook, persistSeenKeys, receive, takeManualItems } from './WebhookMode';
 
 /**
  * One class serves both modes: n8n gives it a poller (polling: true) AND a webhook whose HTTP
  * method is an expression that is empty in polling mode, so n8n registers no webhook there
  * (packages/cli getNodeWebhooks skips an empty method). In webhook mode n8n still calls poll()
- * every minute; it returns null at once, after persisting the memory of delivered event keys.
+ * every minute; it returns null at once, after persisting the memory of delivered event keys; and
+ * in the manual run a test delivery starts, it hands over that delivery's items.
  */
 export class CloseIoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -80,6 +81,11 @@ export class CloseIoTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		if (this.getNodeParameter('mode', 'webhook') !== 'polling') {
+			if (this.getMode() === 'manual') {
+				// The manual run a test delivery started: n8n calls poll() for it, not webhook().
+				const items = takeManualItems(this);
+				return items ? [this.helpers.returnJsonArray(items)] : null;
+			}
 			persistSeenKeys(this as unknown as Parameters<typeof persistSeenKeys>[0]);
 			return null;
 		}

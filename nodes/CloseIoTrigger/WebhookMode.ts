@@ -47,6 +47,19 @@ export const SEEN_PERSISTED = 2000;
 // memory of delivered keys lives here, per workflow and node, and is copied into static data by
 // webhook() (kept by 1.x) and by the poll() n8n runs every minute in webhook mode (kept by both).
 const memories = new Map<string, SeenKeys>();
+
+// n8n runs a node that has poll() by calling poll(), also in the manual run a test delivery starts
+// (n8n-core WorkflowExecute.runNode checks poll before webhook): the test delivery's items wait
+// here for that poll() call.
+const manualItems = new Map<string, IDataObject[]>();
+
+/** poll() in webhook mode, manual run: the items of the test delivery that started it. */
+export function takeManualItems(ctx: { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string } }): IDataObject[] | undefined {
+	const key = memoryKey(ctx);
+	const items = manualItems.get(key);
+	manualItems.delete(key);
+	return items;
+}
 const closeKeyCache = new Map<string, string>();
 
 function memoryKey(ctx: IWebhookFunctions | IHookFunctions | { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string } }): string {
@@ -373,5 +386,6 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { webhookResponse: { received: true, executions: 0 } };
 	}
 	data.seen = memory.toArray(SEEN_PERSISTED);
+	if (this.getMode() === 'manual') manualItems.set(memoryKey(this), items as unknown as IDataObject[]);
 	return { workflowData: [this.helpers.returnJsonArray(items as unknown as IDataObject[])] };
 }
