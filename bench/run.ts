@@ -136,6 +136,7 @@ async function main(): Promise<void> {
 	line('page over HTTP p50 / p99   (goal well under 10 ms)', `${s.pageMs.toFixed(2)} ms / ${s.pageP99Ms.toFixed(2)} ms`);
 	line('inside the server p50 / p99', `${s.serverP50Ms.toFixed(2)} ms / ${s.serverP99Ms.toFixed(2)} ms`);
 	line('seeding 1M records', `${(s.seedMs / 1000).toFixed(1)} s`);
+	await (await import('./n8nWebhook')).benchN8nWebhooks();
 }
 
 main().then(

@@ -42,8 +42,11 @@ export class SeenKeys {
 
 	/** Oldest first, at most `limit` of the newest. */
 	toArray(limit = this.capacity): string[] {
-		const all = [...this.keys];
-		return all.slice(Math.max(0, all.length - limit));
+		const skip = Math.max(0, this.keys.size - limit);
+		const out: string[] = [];
+		let i = 0;
+		for (const key of this.keys) if (i++ >= skip) out.push(key);
+		return out;
 	}
 
 	get size(): number {

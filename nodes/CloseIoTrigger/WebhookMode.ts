@@ -40,13 +40,20 @@ interface WebhookStatic {
 	seen?: string[];
 }
 
-export const SEEN_IN_MEMORY = 50000;
+export const SEEN_IN_MEMORY = 20000;
 export const SEEN_PERSISTED = 2000;
+/** webhook() writes the memory to static data at most this often: each write is a database save. */
+export const PERSIST_EVERY_MS = 5000;
 
 // Static data written inside webhook() is persisted by n8n 1.x but not by 2.x (n8n.md), so the
 // memory of delivered keys lives here, per workflow and node, and is copied into static data by
 // webhook() (kept by 1.x) and by the poll() n8n runs every minute in webhook mode (kept by both).
 const memories = new Map<string, SeenKeys>();
+const lastPersisted = new Map<string, number>();
+// The signing key and Close key need the credential, which n8n reads and decrypts from its database
+// on every call: kept for a minute per node (a changed credential is picked up within a minute).
+const keyCache = new Map<string, { key: string; until: number }>();
+const KEY_TTL_MS = 60_000;
 
 // n8n runs a node that has poll() by calling poll(), also in the manual run a test delivery starts
 // (n8n-core WorkflowExecute.runNode checks poll before webhook): the test delivery's items wait
@@ -360,14 +367,25 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		data = staticOf(this);
 		const route = routeOf(this);
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const connection = await connect(this);
 		const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody;
+		const scope = signatureScope(this);
+		const cachedKey = keyCache.get(`${route}:${scope}:${url}`);
+		let verifyKey = cachedKey && cachedKey.until > Date.now() ? cachedKey.key : undefined;
+		if (verifyKey === undefined) {
+			const connection = await connect(this);
+			verifyKey =
+				route === 'direct'
+					? await closeKeyFor(this, connection, url, subscriptionIdOf(rawBody))
+					: signatureKeyFor(connection, scope);
+			// Direct keys depend on the subscription the delivery names: only the node's own are cached.
+			if (verifyKey && route !== 'direct') keyCache.set(`${route}:${scope}:${url}`, { key: verifyKey, until: Date.now() + KEY_TTL_MS });
+		}
 		decision = receiveWebhook(
 			{ method: req.method, headers: req.headers, rawBody },
 			{
 				route,
-				openConnectorsSignatureKey: route === 'direct' ? undefined : signatureKeyFor(connection, signatureScope(this)),
-				closeSignatureKey: route === 'direct' ? await closeKeyFor(this, connection, url, subscriptionIdOf(rawBody)) : undefined,
+				openConnectorsSignatureKey: route === 'direct' ? undefined : verifyKey,
+				closeSignatureKey: route === 'direct' ? verifyKey : undefined,
 				objects: this.getNodeParameter('objects', []) as string[],
 				events: this.getNodeParameter('events', []) as string[],
 				includeRaw: options.includeRaw === true,
@@ -385,7 +403,12 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (items.length === 0) {
 		return { webhookResponse: { received: true, executions: 0 } };
 	}
-	data.seen = memory.toArray(SEEN_PERSISTED);
+	// n8n 1.x saves static data written here (2.x does not; poll() covers it every minute).
+	const key = memoryKey(this);
+	if (Date.now() - (lastPersisted.get(key) ?? 0) >= PERSIST_EVERY_MS) {
+		lastPersisted.set(key, Date.now());
+		data.seen = memory.toArray(SEEN_PERSISTED);
+	}
 	if (this.getMode() === 'manual') manualItems.set(memoryKey(this), items as unknown as IDataObject[]);
 	return { workflowData: [this.helpers.returnJsonArray(items as unknown as IDataObject[])] };
 }

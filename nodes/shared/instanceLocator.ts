@@ -44,15 +44,9 @@ export function instanceLocatorProperty(overrides: Partial<INodeProperties> = {}
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. 20931',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^\\s*[0-9]+\\s*$',
-							errorMessage: 'An instance ID is a number, e.g. 20931',
-						},
-					},
-				],
+				// No `validation` regex: n8n runs it with a 250 ms wall-clock limit before every
+				// execution, and on a loaded host its timeout failed executions of already-answered
+				// webhook deliveries (events lost). getInstanceId() checks the value instead.
 			},
 		],
 		...overrides,

@@ -152,8 +152,9 @@ function cases(): Case[] {
 		{ name: 'direct: Close event without id', status: 400, route: 'direct', ...closeSigned(asBytes(closeDelivery({ id: undefined }))) },
 		{ name: 'direct: Open Connectors notification on the direct route', status: 400, route: 'direct', ...closeSigned(good) },
 		{ name: 'direct: empty object', status: 400, route: 'direct', ...closeSigned('{}') },
-		// Set-up failures: the sender must retry later.
-		{ name: 'credential missing', status: 503, noCredentials: true, ...ocSigned(good) },
+		// Set-up failures: the sender must retry later. (A URL this node never verified for, so no key
+		// from an earlier delivery is cached.)
+		{ name: 'credential missing', status: 503, noCredentials: true, url: 'http://n8n.example.test/webhook/no-credential/webhook', ...ocSigned(good) },
 	];
 }
 

@@ -1,0 +1,236 @@
+/**
+ * A small page object for n8n's editor (seen on 1.123.81), by n8n's own `data-test-id`s where it
+ * has them. Every action waits for what it needs (no fixed sleeps).
+ */
+import type { Locator, Page } from 'playwright-core';
+
+export class Editor {
+	constructor(
+		readonly page: Page,
+		readonly baseUrl: string,
+	) {}
+
+	// ------------------------------------------------------------------ sign-in, workflow
+
+	async signIn(email: string, password: string): Promise<void> {
+		const { page } = this;
+		await page.goto(`${this.baseUrl}/signin`);
+		await page.locator('input[name=emailOrLdapLoginId]').fill(email);
+		await page.locator('input[name=password]').fill(password);
+		await page.locator('[data-test-id=form-submit-button]').click();
+		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
+	}
+
+	async newWorkflow(): Promise<void> {
+		await this.page.goto(`${this.baseUrl}/workflow/new`);
+		await this.page.locator('[data-test-id=canvas-plus-button]').waitFor();
+	}
+
+	/** Closes the toasts n8n shows (bottom right), so they do not cover screenshots. */
+	async dismissToasts(): Promise<void> {
+		const close = this.page.locator('.el-notification .el-notification__closeBtn:visible');
+		for (let i = 0; i < 10 && (await close.count()) > 0; i++) {
+			// a toast may fade out on its own between count() and click(): do not wait for it
+			await close.first().click({ timeout: 1_000 }).catch(() => undefined);
+		}
+		await this.page.locator('.el-notification:visible').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+	}
+
+	// ------------------------------------------------------------------ node panel (node creator)
+
+	async openNodePanel(): Promise<void> {
+		await this.page.locator('[data-test-id=canvas-plus-button]').click();
+		await this.searchBar().waitFor();
+	}
+
+	searchBar(): Locator {
+		return this.page.locator('[data-test-id=node-creator-search-bar]');
+	}
+
+	/** Types into the node panel search; returns the list items (wait for one with `nodeItem`). */
+	async searchNodes(text: string): Promise<void> {
+		await this.searchBar().fill(text);
+	}
+
+	/** The node panel entry of a node type (items carry `data-keyboard-nav-id="<type>-<uuid>"`). */
+	nodeItem(nodeType: string): Locator {
+		return this.page.locator(`[data-test-id=node-creator] [data-test-id=item-iterator-item][data-keyboard-nav-id^="${nodeType}-"]`);
+	}
+
+	/** Node panel results in order: node type (from the nav id) and the displayed name. */
+	async nodeResults(): Promise<Array<{ type: string; name: string }>> {
+		const items = this.page.locator('[data-test-id=node-creator] [data-test-id=item-iterator-item][data-keyboard-nav-type=node]');
+		const out: Array<{ type: string; name: string }> = [];
+		for (const item of await items.all()) {
+			const id = (await item.getAttribute('data-keyboard-nav-id')) ?? '';
+			const name = (await item.locator('[data-test-id=node-creator-item-name]').first().innerText()).trim();
+			out.push({ type: id.replace(/-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, ''), name });
+		}
+		return out;
+	}
+
+	/** The icon of a node panel item: its src, and whether the browser could decode and draw it. */
+	async itemIcon(item: Locator): Promise<{ src: string; naturalWidth: number }> {
+		const img = item.locator('img').first();
+		await img.waitFor();
+		// wait until the browser has loaded (or failed to load) it
+		await this.page.waitForFunction((el) => (el as unknown as { complete: boolean }).complete, await img.elementHandle());
+		const src = (await img.getAttribute('src')) ?? '';
+		const naturalWidth = await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth);
+		return { src, naturalWidth };
+	}
+
+	// ------------------------------------------------------------------ node details view (NDV)
+
+	ndv(): Locator {
+		return this.page.locator('[data-test-id=ndv]');
+	}
+
+	async waitForNdv(title: string): Promise<void> {
+		await this.ndv().locator('[data-test-id=node-title-container]', { hasText: title }).waitFor();
+		await this.ndv().locator('[data-test-id=node-parameters]').waitFor();
+	}
+
+	/** A top-level parameter's input (not one nested in a collection of the same name, e.g. pollTimes' `mode`). */
+	param(name: string): Locator {
+		return this.ndv().locator(
+			`[data-test-id=node-parameters] [data-test-id="parameter-input-${name}"]:not([data-test-id^=fixed-collection] *):not(.collection-parameter *)`,
+		);
+	}
+
+	/** A parameter inside the `options` collection. */
+	collectionParam(name: string): Locator {
+		return this.ndv().locator(`[data-test-id=node-parameters] .collection-parameter [data-test-id="parameter-input-${name}"]`);
+	}
+
+	pollTimes(): Locator {
+		return this.ndv().locator('[data-test-id=fixed-collection-pollTimes]');
+	}
+
+	notice(text: string | RegExp): Locator {
+		return this.ndv().locator('[data-test-id=node-parameters] .notice', { hasText: text });
+	}
+
+	webhookUrlsPanel(): Locator {
+		return this.ndv().locator('.webhooks', { hasText: 'Webhook URLs' });
+	}
+
+	/** Visible dropdown options (element-plus renders them in a popper outside the NDV). */
+	dropdownOption(text: string | RegExp): Locator {
+		return this.page.locator('.el-select-dropdown__item:visible', { hasText: text });
+	}
+
+	async visibleDropdownOptions(): Promise<string[]> {
+		await this.page.locator('.el-select-dropdown__item:visible').first().waitFor();
+		return (await this.page.locator('.el-select-dropdown__item:visible').allInnerTexts()).map((t) => t.trim().split('\n')[0]!.trim());
+	}
+
+	/** Picks an option of a top-level `options` parameter. */
+	async selectOption(name: string, option: string | RegExp): Promise<void> {
+		await this.param(name).click();
+		await this.dropdownOption(option).first().click();
+		await this.dropdownOption(option).first().waitFor({ state: 'hidden' });
+	}
+
+	addOptionSelect(): Locator {
+		return this.ndv().locator('[data-test-id=node-parameters] .collection-parameter .add-option input[placeholder="Add option"]');
+	}
+
+	/** The option names "Add option" offers now (opens and closes the dropdown). */
+	async collectionOptionsOffered(): Promise<string[]> {
+		await this.addOptionSelect().click();
+		const names = await this.visibleDropdownOptions();
+		await this.page.keyboard.press('Escape');
+		await this.page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
+		return names;
+	}
+
+	/** Adds an option of the `options` collection and waits for its input. */
+	async addCollectionOption(displayName: string, name: string): Promise<void> {
+		await this.addOptionSelect().scrollIntoViewIfNeeded();
+		await this.addOptionSelect().click();
+		await this.dropdownOption(new RegExp(`^\\s*${escapeRegExp(displayName)}\\s*$`)).first().click();
+		await this.collectionParam(name).waitFor();
+	}
+
+	executeButton(): Locator {
+		return this.ndv().locator('[data-test-id=node-execute-button]');
+	}
+
+	outputPanel(): Locator {
+		return this.ndv().locator('[data-test-id=output-panel]');
+	}
+
+	// ------------------------------------------------------------------ credentials
+
+	credentialModal(): Locator {
+		return this.page.locator('[data-test-id=editCredential-modal]');
+	}
+
+	async openNewCredentialFromNode(): Promise<void> {
+		await this.ndv().locator('[data-test-id=node-credentials-select]').click();
+		await this.page.locator('[data-test-id=node-credentials-select-item-new]').click();
+		await this.credentialModal().locator('[data-test-id=credential-save-button]').waitFor();
+	}
+
+	credentialField(name: string): Locator {
+		return this.credentialModal().locator(`[data-test-id="parameter-input-${name}"]`);
+	}
+
+	async fillCredentialText(name: string, value: string): Promise<void> {
+		await this.credentialField(name).locator('input').fill(value);
+	}
+
+	async selectCredentialOption(name: string, option: string): Promise<void> {
+		await this.credentialField(name).click();
+		await this.dropdownOption(option).first().click();
+		await this.dropdownOption(option).first().waitFor({ state: 'hidden' });
+	}
+
+	/**
+	 * Saves the credential; the editor then runs its test (POST /rest/credentials/test). Waits for that
+	 * answer and for the banner showing it; returns the banner's text and n8n's answer.
+	 */
+	async saveCredentialAndWaitForTest(): Promise<{ ok: boolean; banner: string; answer: { status: string; message: string } }> {
+		const modal = this.credentialModal();
+		const tested = this.page.waitForResponse(
+			(r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/rest/credentials/test'),
+			{ timeout: 60_000 },
+		);
+		await modal.locator('[data-test-id=credential-save-button]').click();
+		const response = await tested;
+		const body = (await response.json()) as { data?: { status: string; message: string } };
+		const answer = body.data ?? { status: 'unknown', message: JSON.stringify(body) };
+		const ok = answer.status === 'OK';
+		const headline = ok
+			? modal.getByText('Connection tested successfully')
+			: modal.getByText(/Couldn.t connect with these settings/);
+		await headline.first().waitFor();
+		const box = headline.first().locator('xpath=ancestor::*[contains(@class,"el-tag__content")][1]');
+		const banner = ((await box.count()) ? await box.innerText() : await headline.first().innerText()).replace(/\s+/g, ' ').trim();
+		return { ok, banner, answer };
+	}
+
+	async closeCredentialModal(): Promise<void> {
+		await this.credentialModal().locator('.el-dialog__headerbtn, button[aria-label=Close]').first().click();
+		await this.credentialModal().waitFor({ state: 'detached' });
+	}
+
+	// ------------------------------------------------------------------ resource locator (Instance)
+
+	rlcInput(): Locator {
+		return this.ndv().locator('[data-test-id=rlc-input]');
+	}
+
+	rlcItems(): Locator {
+		return this.page.locator('[data-test-id=rlc-item]:visible');
+	}
+
+	rlcSearch(): Locator {
+		return this.page.locator('input[data-test-id=rlc-search]:visible');
+	}
+}
+
+export function escapeRegExp(s: string): string {
+	return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,375 @@
+/**
+ * n8n's editor in a real browser (Debian's Chromium driven by playwright-core) against a real n8n
+ * (default 1.123.81) with our package loaded and the sandbox behind it:
+ *  1. sign in; the node panel finds "Close.io Trigger" and "SAP Open Connectors" with OUR icons;
+ *  2. the trigger's fields per mode (Polling: poll times, polling notice, polling options;
+ *     Webhook: Delivery option, webhook URLs);
+ *  3. the credential dialog: a wrong User Secret fails the test, the sandbox's secrets pass it;
+ *  4. the Instance list ("From List") loads the sandbox's instances and its search filters them;
+ *  5. the manual test button of the trigger in each mode, and what clicking it does.
+ * Screenshots: see test/e2e/browser/chromium.ts (N8N_E2E_UPDATE_SCREENSHOTS=1 writes docs/screenshots/).
+ * On a failure: a screenshot of the page (path in the message) and the tail of n8n's log.
+ *
+ * Run: npm run build && npx jest test/e2e/editor.test.ts --selectProjects e2e
+ *      (the path first: `--selectProjects` takes every following word as a project name).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { DEFAULT_N8N_VERSION, OWNER, REPO_ROOT, type N8nInstance, majorOf, nodeOutput, startN8n, withN8nLogs } from './harness/n8n';
+import { type EditorBrowser, SCREENSHOT_DIR, failureShot, launchEditorBrowser, shoot } from './browser/chromium';
+import { Editor } from './browser/editor';
+
+jest.setTimeout(180_000);
+
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string };
+const TRIGGER_TYPE = `${pkg.name}.closeIoTrigger`;
+const ACTION_TYPE = `${pkg.name}.openConnectors`;
+const TRIGGER = 'Close.io Trigger';
+const INSTANCE_A = 'Acme Sales EU';
+const INSTANCE_B = 'Globex Support US';
+const POLLED_LEAD = 'Editor Polled Lead';
+/**
+ * The steps after the node panel use n8n 1.x's editor markup. n8n 2.x's editor differs (e.g. the
+ * credential field is a "Connect to SAP Open Connectors" button, the collection's "Add option" is
+ * another component): there only step 1 runs until the page object learns 2.x.
+ */
+const EDITOR_V1 = majorOf(DEFAULT_N8N_VERSION) < 2;
+const itV1 = EDITOR_V1 ? it : it.skip;
+
+let sb: Sandbox | undefined;
+let n8n: N8nInstance | undefined;
+let web: EditorBrowser | undefined;
+let ed: Editor;
+let page: Page;
+const shots: string[] = [];
+/** What the manual test button does in each mode (printed at the end, for the report). */
+const observed: Record<string, unknown> = {};
+
+/** A test body: on failure, a screenshot of the page and n8n's log tail join the error. */
+const step = (name: string, fn: () => Promise<void>) => () =>
+	withN8nLogs(n8n, async () => {
+		try {
+			await fn();
+		} catch (error) {
+			const file = await failureShot(page, name);
+			const err = error instanceof Error ? error : new Error(String(error));
+			err.message += `\n---- page: ${page?.url()} (screenshot: ${file})` + (web?.pageErrors.length ? `\n---- browser errors: ${web.pageErrors.slice(-5).join(' | ')}` : '');
+			throw err;
+		}
+	});
+
+const snap = async (name: string) => {
+	await ed.dismissToasts();
+	shots.push(await shoot(page, name));
+};
+
+const instanceId = (name: string) => String(sb!.admin.instances().find((i) => i.name === name)!.id);
+const eventually = async (cond: () => boolean, what: string, timeoutMs = 15_000) => {
+	const deadline = Date.now() + timeoutMs;
+	while (!cond()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+};
+
+beforeAll(async () => {
+	const t0 = Date.now();
+	sb = await startSandbox({ port: 0, retryScale: 0.01 });
+	sb.admin.createInstance({ name: INSTANCE_A });
+	sb.admin.createInstance({ name: INSTANCE_B });
+	// Launch Chromium (installing it if needed) while n8n starts
+	const [instance, browser] = await Promise.all([startN8n({ version: DEFAULT_N8N_VERSION }), launchEditorBrowser()]);
+	n8n = instance;
+	web = browser;
+	page = web.page;
+	ed = new Editor(page, n8n.url);
+	process.stderr.write(`[editor-e2e] n8n ${n8n.version} at ${n8n.url} and Chromium ready in ${Date.now() - t0} ms\n`);
+}, 30 * 60_000 /* includes a first-time n8n install */);
+
+afterAll(async () => {
+	await web?.close();
+	await n8n?.stop();
+	await sb?.close();
+	process.stderr.write(
+		`[editor-e2e] manual test button: ${JSON.stringify(observed, null, 1)}\n[editor-e2e] ${shots.length} screenshots in ${SCREENSHOT_DIR}:\n  ${shots.map((s) => path.basename(s)).join('\n  ')}\n`,
+	);
+});
+
+describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
+	it(
+		'1. signs in; the node panel finds "Close.io Trigger" and "SAP Open Connectors" under their names, with our icons',
+		step('node-panel', async () => {
+			await ed.signIn(OWNER.email, OWNER.password);
+			await ed.newWorkflow();
+			await ed.openNodePanel();
+
+			// the action node: a first step must be a trigger, but the search lists it too
+			await ed.searchNodes('SAP Open Connectors');
+			const action = ed.nodeItem(ACTION_TYPE);
+			await action.waitFor();
+			expect((await action.locator('[data-test-id=node-creator-item-name]').innerText()).trim()).toBe('SAP Open Connectors');
+			await expectOurIcon(await ed.itemIcon(action), 'nodes/OpenConnectors/openConnectors.svg');
+			await snap('02-node-panel-sap-open-connectors');
+
+			await ed.searchNodes('Close.io Trigger');
+			const trigger = ed.nodeItem(TRIGGER_TYPE);
+			await trigger.waitFor();
+			const results = await ed.nodeResults();
+			expect(results[0]?.type).toBe(TRIGGER_TYPE); // the best match
+			// In its "What triggers this workflow?" list n8n drops " Trigger" from trigger names: "Close.io"
+			expect((await trigger.locator('[data-test-id=node-creator-item-name]').innerText()).trim()).toMatch(/^Close\.io( Trigger)?$/);
+			await expectOurIcon(await ed.itemIcon(trigger), 'nodes/CloseIoTrigger/closeio.svg');
+			await snap('01-node-panel-close-io-trigger');
+
+			// its page in the panel: full name, "Installed" (community package), the events as trigger actions
+			await trigger.click();
+			const details = page.locator('[data-test-id=node-creator]');
+			await details.getByText(TRIGGER, { exact: true }).first().waitFor();
+			await details.getByText('Installed').first().waitFor();
+			for (const action of ['On created', 'On updated', 'On deleted', 'On merged']) {
+				await details.getByText(action, { exact: true }).first().waitFor();
+			}
+			await expectOurIcon(
+				{ src: (await details.locator(`img[src*="CloseIoTrigger/closeio.svg"]`).first().getAttribute('src')) ?? '', naturalWidth: 1 },
+				'nodes/CloseIoTrigger/closeio.svg',
+			);
+			await snap('03-node-panel-trigger-details');
+
+			// add it ("On created" presets Events = Created): the node details view opens
+			await details.getByText('On created', { exact: true }).click();
+			await ed.waitForNdv(TRIGGER);
+		}),
+	);
+
+	itV1(
+		'2a. Mode = Polling: poll times, the polling notice, the polling options; no webhook-only option',
+		step('fields-polling', async () => {
+			await ed.selectOption('mode', 'Polling');
+			await expect(ed.param('mode').locator('input').inputValue()).resolves.toBe('Polling');
+			await ed.notice(/In polling mode/).waitFor();
+			await ed.pollTimes().waitFor();
+			for (const p of ['instance', 'objects', 'events']) await ed.param(p).waitFor();
+
+			const offered = await ed.collectionOptionsOffered();
+			expect(offered).toEqual(expect.arrayContaining(['Start From', 'Start Date', 'Max Items Per Poll', 'Page Size', 'Date Pattern', 'Include Raw Payload']));
+			expect(offered).not.toContain('Delivery');
+			expect(offered).not.toContain('Refresh Interval (Minutes)');
+
+			await ed.addCollectionOption('Start From', 'startFrom');
+			await ed.addCollectionOption('Max Items Per Poll', 'maxItemsPerPoll');
+			await ed.addCollectionOption('Page Size', 'pageSize');
+			await expect(ed.collectionParam('startFrom').locator('input').inputValue()).resolves.toBe('Now');
+
+			observed.webhookUrlsPanelInPollingMode = await ed.webhookUrlsPanel().isVisible();
+			await ed.param('mode').scrollIntoViewIfNeeded();
+			await snap('04-trigger-polling-fields');
+		}),
+	);
+
+	itV1(
+		'2b. Mode = Webhook: the Delivery option and the webhook URLs (POST); the polling notice and options are gone',
+		step('fields-webhook', async () => {
+			await ed.selectOption('mode', 'Webhook (Instant)');
+			await ed.notice(/In polling mode/).waitFor({ state: 'detached' });
+			for (const p of ['startFrom', 'maxItemsPerPoll', 'pageSize']) {
+				await ed.collectionParam(p).waitFor({ state: 'detached' });
+			}
+			const offered = await ed.collectionOptionsOffered();
+			expect(offered).toEqual(expect.arrayContaining(['Delivery', 'Refresh Interval (Minutes)', 'Date Pattern', 'Include Raw Payload']));
+			for (const pollingOnly of ['Start From', 'Start Date', 'Max Items Per Poll', 'Page Size']) expect(offered).not.toContain(pollingOnly);
+
+			await ed.addCollectionOption('Delivery', 'delivery');
+			await expect(ed.collectionParam('delivery').locator('input').inputValue()).resolves.toBe('Close Webhook via Open Connectors');
+			await ed.collectionParam('delivery').click();
+			// The "Add option" list fades out while this one opens: read until only one list shows.
+			const want = ['Close Webhook via Open Connectors', 'Close Webhook Direct', 'Open Connectors Polls Every N Minutes'];
+			let deliveries: string[] = [];
+			for (let i = 0; i < 20; i++) {
+				deliveries = await ed.visibleDropdownOptions();
+				if (deliveries.length === want.length) break;
+				await page.waitForTimeout(250);
+			}
+			expect(deliveries).toEqual(want);
+			await page.keyboard.press('Escape');
+
+			// n8n adds Poll Times to every `polling: true` node, whatever its parameters: it stays in webhook mode
+			observed.pollTimesInWebhookMode = await ed.pollTimes().isVisible();
+
+			const urls = ed.webhookUrlsPanel();
+			await urls.waitFor();
+			await urls.locator('.headline').click();
+			await urls.getByText('Test URL', { exact: true }).waitFor();
+			await urls.getByText('Production URL', { exact: true }).waitFor();
+			await urls.getByText('POST', { exact: true }).waitFor();
+			await urls.getByText(new RegExp(`${n8n!.url}/webhook-test/[0-9a-f-]{36}/webhook`)).waitFor();
+			await urls.scrollIntoViewIfNeeded();
+			await snap('05-trigger-webhook-fields');
+		}),
+	);
+
+	itV1(
+		'3. credential dialog: a wrong User Secret fails the test; the sandbox secrets pass it',
+		step('credential', async () => {
+			await ed.openNewCredentialFromNode();
+			const modal = ed.credentialModal();
+			await modal.getByText('SAP Open Connectors API').first().waitFor();
+			await ed.selectCredentialOption('environment', 'Custom');
+			await ed.fillCredentialText('baseUrl', sb!.ocBaseUrl);
+			await ed.fillCredentialText('userSecret', 'not-the-user-secret');
+			await ed.fillCredentialText('organizationSecret', sb!.secrets.organizationSecret);
+			await ed.fillCredentialText('closeApiKey', sb!.secrets.closeApiKey);
+			await ed.fillCredentialText('closeBaseUrl', sb!.closeBaseUrl);
+
+			const bad = await ed.saveCredentialAndWaitForTest();
+			expect(bad.ok).toBe(false);
+			expect(bad.answer.status).toBe('Error');
+			expect(bad.banner).toMatch(/Couldn.t connect with these settings/);
+			// the reason is behind "More details": n8n's own message for an HTTP 401
+			await modal.getByText('More details').click();
+			await modal.getByText(bad.answer.message).first().waitFor();
+			observed.credentialFailure = { banner: bad.banner, reason: bad.answer.message };
+			// the sandbox saw the test request and refused it
+			expect(sb!.admin.requests().some((r) => r.path.endsWith('/instances') && r.status === 401)).toBe(true);
+			await snap('06-credential-test-failure');
+
+			await ed.fillCredentialText('userSecret', sb!.secrets.userSecret);
+			const good = await ed.saveCredentialAndWaitForTest();
+			expect(good).toMatchObject({ ok: true, answer: { status: 'OK' } });
+			expect(good.banner).toMatch(/Connection tested successfully/);
+			await snap('07-credential-test-success');
+
+			await ed.closeCredentialModal();
+			await expect(ed.ndv().locator('[data-test-id=node-credentials-select] input').inputValue()).resolves.toMatch(/SAP Open Connectors/);
+		}),
+	);
+
+	itV1(
+		'4. Instance "From List" loads the sandbox instances; the search filters them',
+		step('instance-list', async () => {
+			await ed.rlcInput().scrollIntoViewIfNeeded();
+			await ed.rlcInput().click();
+			await ed.rlcItems().first().waitFor();
+			const all = await ed.rlcItems().allInnerTexts();
+			expect(all.map((t) => t.trim())).toEqual([`${INSTANCE_A} (#${instanceId(INSTANCE_A)})`, `${INSTANCE_B} (#${instanceId(INSTANCE_B)})`]);
+			await snap('08-instance-list');
+
+			await ed.rlcSearch().fill('globex');
+			// the list shows loading placeholders while the filtered search runs
+			await ed.rlcItems().filter({ hasText: INSTANCE_B }).waitFor();
+			expect((await ed.rlcItems().allInnerTexts()).map((t) => t.trim())).toEqual([`${INSTANCE_B} (#${instanceId(INSTANCE_B)})`]);
+			await snap('09-instance-list-search');
+
+			await ed.rlcItems().filter({ hasText: INSTANCE_B }).click();
+			await expect(ed.rlcInput().inputValue()).resolves.toBe(`${INSTANCE_B} (#${instanceId(INSTANCE_B)})`);
+		}),
+	);
+
+	itV1(
+		'5a. manual test, Mode = Polling: the button says "Fetch Test Event" and fetches one recent record',
+		step('manual-polling', async () => {
+			sb!.admin.create('lead', { name: POLLED_LEAD });
+			await ed.selectOption('mode', 'Polling');
+			const button = ed.executeButton();
+			await waitEnabled(button);
+			const label = (await button.innerText()).trim();
+			observed.polling = { buttonBeforeClick: label };
+			expect(label).toBe('Fetch Test Event');
+			await button.click();
+			await ed.outputPanel().getByText(POLLED_LEAD).first().waitFor({ timeout: 60_000 });
+			const count = (await ed.outputPanel().getByText(/^\d+ items?$/).first().innerText()).trim();
+			(observed.polling as Record<string, unknown>).afterClick = `an execution at once; output: ${count}`;
+			expect(count).toBe('1 item');
+			expect((await button.innerText()).trim()).toBe('Fetch Test Event');
+			await ed.outputPanel().locator('[data-test-id=radio-button-json]').click(); // readable in the screenshot
+			await ed.outputPanel().getByText(`"${POLLED_LEAD}"`).first().waitFor();
+			await snap('10-manual-test-polling');
+		}),
+	);
+
+	itV1(
+		'5b. manual test, Mode = Webhook: the button also says "Fetch Test Event"; clicking it listens on the test URL',
+		step('manual-webhook', async () => {
+			await ed.selectOption('mode', 'Webhook (Instant)');
+			const button = ed.executeButton();
+			await waitEnabled(button);
+			const label = (await button.innerText()).trim();
+			observed.webhook = { buttonBeforeClick: label };
+			expect(label).toBe('Fetch Test Event'); // decided by `polling: true`, not by the mode
+
+			const run = page.waitForResponse((r) => r.request().method() === 'POST' && /\/rest\/workflows\/[^/]+\/run$/.test(new URL(r.url()).pathname));
+			await button.click();
+			const answer = (await (await run).json()) as { data?: Record<string, unknown> };
+			expect(answer.data).toEqual({ waitingForWebhook: true });
+			const listening = ed.ndv().locator('[data-test-id=trigger-listening]');
+			await listening.waitFor();
+			const text = (await listening.innerText()).replace(/\s+/g, ' ').trim();
+			expect(text).toMatch(/Listening for test event/);
+			expect(text).toMatch(/Stop Listening/);
+			(observed.webhook as Record<string, unknown>).afterClick = `run answered ${JSON.stringify(answer.data)}; panel: "${text}"; header button shown: ${await button.isVisible()}`;
+
+			// the node's create() ran for the TEST URL: the instance notifies it, a Close subscription feeds the instance
+			const id = instanceId(INSTANCE_B);
+			const testUrlPattern = new RegExp(`^${n8n!.url}/webhook-test/[0-9a-f-]{36}/webhook$`);
+			await eventually(() => testUrlPattern.test(String(sb!.admin.instances().find((i) => String(i.id) === id)!.configuration['event.notification.callback.url'] ?? '')), 'instance callback = test URL');
+			await eventually(() => sb!.admin.webhooks().length === 1, 'one Close subscription');
+			await snap('11-manual-test-webhook-listening');
+		}),
+	);
+
+	// n8n-core's WorkflowExecute.runNode checks `nodeType.poll` before `nodeType.webhook`: in the manual
+	// run a test event starts, n8n calls poll(), which hands over the items webhook() received.
+	itV1(
+		'5c. manual test, Mode = Webhook: a lead created in Close reaches the editor as the test event',
+		async () => {
+			const lead = sb!.admin.create('lead', { name: 'Editor Webhook Lead' });
+			await sb!.admin.waitForDeliveries((d) => d.some((x) => x.kind === 'openConnectors'), 15_000);
+			const first = sb!.admin.deliveries().find((x) => x.kind === 'openConnectors')!;
+			observed.webhookTestDelivery = { status: first.status, response: first.responseBody };
+			expect(first.status).toBe(200);
+			// the one test event ends the listening
+			await ed.ndv().locator('[data-test-id=trigger-listening]').waitFor({ state: 'detached', timeout: 30_000 });
+			await snap('12-manual-test-webhook-event');
+			const workflowId = new URL(page.url()).pathname.split('/').pop()!;
+			const manual = await n8n!.waitForExecutions(workflowId, 2, 30_000, (e) => e.mode === 'manual');
+			const last = manual[manual.length - 1]!;
+			observed.webhookTestExecution = { status: last.status, nodesWithRunData: Object.keys(last.data?.resultData.runData ?? {}) };
+			expect(nodeOutput(last, TRIGGER).map((item) => item.id)).toContain(lead.id);
+			await ed.outputPanel().getByText(lead.id as string).first().waitFor({ timeout: 15_000 });
+		},
+	);
+
+	itV1(
+		'5d. manual test, Mode = Webhook: Stop Listening restores the instance and removes the subscription',
+		step('manual-webhook-stop', async () => {
+			const id = instanceId(INSTANCE_B);
+			const listening = ed.ndv().locator('[data-test-id=trigger-listening]');
+			if (await listening.isVisible()) {
+				await listening.getByText('Stop Listening').click();
+				await listening.waitFor({ state: 'detached' });
+			}
+			await eventually(() => sb!.admin.webhooks().length === 0, 'the Close subscription removed');
+			const config = sb!.admin.instances().find((i) => String(i.id) === id)!.configuration;
+			expect(config['event.notification.enabled']).toBe('false');
+			await waitEnabled(ed.executeButton());
+			expect((await ed.executeButton().innerText()).trim()).toBe('Fetch Test Event');
+		}),
+	);
+});
+
+/** The icon is served by n8n from our package, and its bytes are our SVG. */
+async function expectOurIcon(icon: { src: string; naturalWidth: number }, repoFile: string): Promise<void> {
+	expect(icon.src).toBe(`/icons/${pkg.name}/dist/${repoFile}`);
+	expect(icon.naturalWidth).toBeGreaterThan(0); // the browser decoded and drew it
+	const served = await page.request.get(`${n8n!.url}${icon.src}`);
+	expect(served.status()).toBe(200);
+	expect(served.headers()['content-type']).toMatch(/image\/svg\+xml/);
+	expect((await served.body()).toString('utf8')).toBe(fs.readFileSync(path.join(REPO_ROOT, repoFile), 'utf8'));
+}
+
+async function waitEnabled(button: ReturnType<Editor['executeButton']>): Promise<void> {
+	await button.waitFor();
+	await page.waitForFunction((el) => !(el as unknown as { disabled: boolean }).disabled, await button.elementHandle(), { timeout: 20_000 });
+}
