@@ -41,15 +41,13 @@ interface WebhookStatic {
 }
 
 export const SEEN_IN_MEMORY = 20000;
-export const SEEN_PERSISTED = 2000;
-/** webhook() writes the memory to static data at most this often: each write is a database save. */
-export const PERSIST_EVERY_MS = 5000;
+/** Kept small: on n8n 1.x every delivery that starts an execution saves this to the database. */
+export const SEEN_PERSISTED = 500;
 
 // Static data written inside webhook() is persisted by n8n 1.x but not by 2.x (n8n.md), so the
 // memory of delivered keys lives here, per workflow and node, and is copied into static data by
 // webhook() (kept by 1.x) and by the poll() n8n runs every minute in webhook mode (kept by both).
 const memories = new Map<string, SeenKeys>();
-const lastPersisted = new Map<string, number>();
 // The signing key and Close key need the credential, which n8n reads and decrypts from its database
 // on every call: kept for a minute per node (a changed credential is picked up within a minute).
 const keyCache = new Map<string, { key: string; until: number }>();
@@ -404,11 +402,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { webhookResponse: { received: true, executions: 0 } };
 	}
 	// n8n 1.x saves static data written here (2.x does not; poll() covers it every minute).
-	const key = memoryKey(this);
-	if (Date.now() - (lastPersisted.get(key) ?? 0) >= PERSIST_EVERY_MS) {
-		lastPersisted.set(key, Date.now());
-		data.seen = memory.toArray(SEEN_PERSISTED);
-	}
+	data.seen = memory.toArray(SEEN_PERSISTED);
 	if (this.getMode() === 'manual') manualItems.set(memoryKey(this), items as unknown as IDataObject[]);
 	return { workflowData: [this.helpers.returnJsonArray(items as unknown as IDataObject[])] };
 }
