@@ -365,9 +365,8 @@ async function readEventLog(
 export async function sampleItems(sources: PollSources, settings: PollSettings): Promise<TriggerItem[]> {
 	const items: TriggerItem[] = [];
 	for (const object of settings.objects) {
-		const page = await sources.listHub(hubResourceOf(object), { orderBy: 'date_updated desc, id desc', pageSize: 1 });
-		const newest = page.records[0];
-		if (newest) items.push(fromPolledRecord(object, newest, { source: 'polling', includeRaw: settings.includeRaw }));
+		const { first } = await newestRecordDate(sources, object, { hub: 0, events: 0 });
+		if (first) items.push(fromPolledRecord(object, first, { source: 'polling', includeRaw: settings.includeRaw }));
 	}
 	return items;
 }

@@ -37,6 +37,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { startSandbox, type Sandbox } from '../sandbox';
+import { sandboxCredentials } from '../test/helpers/fakeContext';
 import {
 	OWNER,
 	REPO_ROOT,
@@ -329,15 +330,7 @@ async function provisionInstance(sb: Sandbox): Promise<{ id: number; name: strin
 }
 
 async function upsertCredential(inst: N8nInstance, sb: Sandbox): Promise<string> {
-	const data = {
-		environment: 'custom',
-		baseUrl: sb.ocBaseUrl,
-		userSecret: sb.secrets.userSecret,
-		organizationSecret: sb.secrets.organizationSecret,
-		closeApiKey: sb.secrets.closeApiKey,
-		closePassword: sb.secrets.closePassword,
-		closeBaseUrl: sb.closeBaseUrl,
-	};
+	const data = sandboxCredentials(sb);
 	const all = await inst.api.rest<Array<{ id: string; name: string; type: string }>>('GET', '/credentials');
 	const existing = all.filter((c) => c.name === DEMO_CREDENTIAL_NAME && c.type === 'openConnectorsApi');
 	let id: string;

@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { parseInstant } from '../../../lib/datePattern';
+import { sandboxCredentials } from '../../helpers/fakeContext';
 import {
 	DEFAULT_N8N_VERSION,
 	type Execution,
@@ -67,15 +68,7 @@ export async function startEnv(options: EnvOptions = {}): Promise<Env> {
 		throw e;
 	}
 	const credentialName = 'Sandbox Open Connectors';
-	const { id: credentialId } = await n8n.createCredential('openConnectorsApi', credentialName, {
-		environment: 'custom',
-		baseUrl: sb.ocBaseUrl,
-		userSecret: sb.secrets.userSecret,
-		organizationSecret: sb.secrets.organizationSecret,
-		closeApiKey: sb.secrets.closeApiKey,
-		closePassword: sb.secrets.closePassword,
-		closeBaseUrl: sb.closeBaseUrl,
-	});
+	const { id: credentialId } = await n8n.createCredential('openConnectorsApi', credentialName, sandboxCredentials(sb));
 	const env: Env = {
 		sb,
 		n8n,
