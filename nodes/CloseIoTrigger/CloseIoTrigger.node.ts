@@ -13,14 +13,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
 import { pollClose } from './PollMode';
-import { checkExists, create, deleteWebhook, persistSeenKeys, receive, takeManualItems } from './WebhookMode';
+import { checkExists, create, deleteWebhook, receive, takeManualItems } from './WebhookMode';
 
 /**
  * One class serves both modes: n8n gives it a poller (polling: true) AND a webhook whose HTTP
  * method is an expression that is empty in polling mode, so n8n registers no webhook there
  * (packages/cli getNodeWebhooks skips an empty method). In webhook mode n8n still calls poll()
- * every minute; it returns null at once, after persisting the memory of delivered event keys; and
- * in the manual run a test delivery starts, it hands over that delivery's items.
+ * every minute; it returns null at once, without any request; and in the manual run a test
+ * delivery starts, it hands over that delivery's items.
  */
 export class CloseIoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -86,7 +86,6 @@ export class CloseIoTrigger implements INodeType {
 				const items = takeManualItems(this);
 				return items ? [this.helpers.returnJsonArray(items)] : null;
 			}
-			persistSeenKeys(this as unknown as Parameters<typeof persistSeenKeys>[0]);
 			return null;
 		}
 		return await pollClose.call(this);

@@ -1,7 +1,6 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { CloseWebhook } from '../../lib/closeClient';
-import { dedupKey } from '../../lib/normalize';
 import type { CloseObject } from '../../lib/objects';
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/pollerConfiguration';
 import { SeenKeys } from '../../lib/seenKeys';
@@ -46,7 +45,8 @@ export const SEEN_PERSISTED = 500;
 
 // Static data written inside webhook() is persisted by n8n 1.x but not by 2.x (n8n.md), so the
 // memory of delivered keys lives here, per workflow and node, and is copied into static data by
-// webhook() (kept by 1.x) and by the poll() n8n runs every minute in webhook mode (kept by both).
+// webhook(), which 1.x keeps. (Copying it from poll() was tried: a poll returning null saves
+// nothing on either version, measured in a real n8n.)
 const memories = new Map<string, SeenKeys>();
 // The signing key and Close key need the credential, which n8n reads and decrypts from its database
 // on every call: kept for a minute per node (a changed credential is picked up within a minute).
@@ -80,17 +80,6 @@ function rememberedKeys(ctx: IWebhookFunctions, data: WebhookStatic): SeenKeys {
 		memories.set(key, memory);
 	}
 	return memory;
-}
-
-/** Called from poll() in webhook mode: persists the memory of delivered keys. */
-export function persistSeenKeys(ctx: { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string }; getWorkflowStaticData(type: string): IDataObject }): void {
-	const memory = memories.get(memoryKey(ctx));
-	if (!memory) return;
-	const data = ctx.getWorkflowStaticData('node') as WebhookStatic;
-	const keys = memory.toArray(SEEN_PERSISTED);
-	const stored = data.seen ?? [];
-	if (stored.length === keys.length && stored[stored.length - 1] === keys[keys.length - 1]) return;
-	data.seen = keys;
 }
 
 function staticOf(ctx: IHookFunctions | IWebhookFunctions): WebhookStatic {
@@ -136,7 +125,7 @@ function sameNodeUrl(a: unknown, b: string): boolean {
 }
 
 // Test listeners run create() and delete() with static data of their own (n8n 1.x starts it
-// empty), so what one URL's set-up needs to know of the other is also kept here, in process.
+// empty), so what one URL's set-up needs to know of the other is also kept in this module.
 const processSetups = new Map<string, Setup>();
 
 interface Plan {
@@ -333,7 +322,7 @@ function subscriptionIdOf(rawBody: Buffer | undefined): string | undefined {
 /**
  * The key of the Close subscription a direct delivery claims to come from, if that subscription
  * points at this node (production or test URL). n8n 1.x gives webhook() the production URL and no
- * test static data, so the subscription is looked up by id, at Close once per process.
+ * test static data, so the subscription is looked up by id at Close, then cached here.
  */
 async function closeKeyFor(ctx: IWebhookFunctions, connection: Connection, url: string, subscriptionId: string | undefined): Promise<string | undefined> {
 	const data = staticOf(ctx);
@@ -396,7 +385,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return refuse(503, 'temporarily unavailable');
 	}
 	if (decision.status !== 200) return refuse(decision.status, decision.reason);
-	const admitted = memory.admit(decision.keys.length === decision.items.length ? decision.keys : decision.items.map((item) => dedupKey(item)));
+	const admitted = memory.admit(decision.keys);
 	const items = decision.items.filter((_, i) => admitted[i]);
 	if (items.length === 0) {
 		return { webhookResponse: { received: true, executions: 0 } };
