@@ -126,7 +126,7 @@ function sameNodeUrl(a: unknown, b: string): boolean {
 
 // Test listeners run create() and delete() with static data of their own (n8n 1.x starts it
 // empty), so what one URL's set-up needs to know of the other is also kept in this module.
-const processSetups = new Map<string, Setup>();
+const moduleSetups = new Map<string, Setup>();
 
 interface Plan {
 	connection: Connection;
@@ -208,7 +208,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			const pointsHere = callback === p.url;
 			// The node's other URL (test vs production) holds the instance: what it saved is what was
 			// there before us, and it gets the instance back when this set-up ends.
-			const sibling = sameNodeUrl(callback, p.url) ? (setups[callback as string] ?? processSetups.get(callback as string)) : undefined;
+			const sibling = sameNodeUrl(callback, p.url) ? (setups[callback as string] ?? moduleSetups.get(callback as string)) : undefined;
 			// Only a test listener hands back: production taking over from a test listener keeps it.
 			if (isTestListener(this, p.url) && sameNodeUrl(callback, p.url) && config?.['event.notification.enabled'] === 'true') {
 				setup.handBackTo = callback as string;
@@ -249,14 +249,14 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		throw toNodeApiError(this.getNode(), error, { secrets: p.connection.secrets });
 	}
 	setups[p.url] = setup;
-	processSetups.set(p.url, setup);
+	moduleSetups.set(p.url, setup);
 	return true;
 }
 
 export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 	const url = this.getNodeWebhookUrl('default') as string;
 	const data = staticOf(this);
-	const setup = data.setups?.[url] ?? processSetups.get(url);
+	const setup = data.setups?.[url] ?? moduleSetups.get(url);
 	const connection = await connect(this);
 	const instanceId = setup?.instanceId ?? getInstanceId(this);
 	const route = setup?.route ?? routeOf(this);
@@ -275,10 +275,10 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 			// instead of restoring what was there before either of them.
 			const siblingUrl =
 				setup?.handBackTo ??
-				Object.entries({ ...Object.fromEntries(processSetups), ...(data.setups ?? {}) }).find(
+				Object.entries({ ...Object.fromEntries(moduleSetups), ...(data.setups ?? {}) }).find(
 					([other, s]) => sameNodeUrl(other, url) && s.instanceId === instanceId && s.route !== 'direct',
 				)?.[0];
-			const siblingSetup = siblingUrl ? (data.setups?.[siblingUrl] ?? processSetups.get(siblingUrl)) : undefined;
+			const siblingSetup = siblingUrl ? (data.setups?.[siblingUrl] ?? moduleSetups.get(siblingUrl)) : undefined;
 			if (instance && ownsInstance && siblingUrl) {
 				const siblingRoute = siblingSetup?.route ?? route;
 				const options = this.getNodeParameter('options', {}) as IDataObject;
@@ -307,7 +307,7 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 		throw toNodeApiError(this.getNode(), error, { secrets: connection.secrets });
 	}
 	if (data.setups) delete data.setups[url];
-	processSetups.delete(url);
+	moduleSetups.delete(url);
 	closeKeyCache.delete(url);
 	return true;
 }
@@ -326,7 +326,7 @@ function subscriptionIdOf(rawBody: Buffer | undefined): string | undefined {
  */
 async function closeKeyFor(ctx: IWebhookFunctions, connection: Connection, url: string, subscriptionId: string | undefined): Promise<string | undefined> {
 	const data = staticOf(ctx);
-	const known = [...Object.values(data.setups ?? {}), ...processSetups.values()].find(
+	const known = [...Object.values(data.setups ?? {}), ...moduleSetups.values()].find(
 		(s) => s.route === 'direct' && s.closeSignatureKey && subscriptionId !== undefined && s.subscriptionId === subscriptionId,
 	);
 	if (known?.closeSignatureKey) return known.closeSignatureKey;
