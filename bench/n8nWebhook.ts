@@ -5,7 +5,8 @@
 //
 // `npm run bench` runs benchN8nWebhooks() last; alone: `npx tsx bench/n8nWebhook.ts`.
 // Knobs: BENCH_N8N_ROUNDS (per side, default 4), BENCH_N8N_PER_ROUND (default 500),
-// BENCH_N8N_CONCURRENCY (default 12), BENCH_N8N_PACKAGE_DIR (pack that folder instead of the repo).
+// BENCH_N8N_CONCURRENCY (default 12), BENCH_N8N_SETTLE_MS (pause between sides, default 2000),
+// BENCH_N8N_PACKAGE_DIR (pack that folder instead of the repo).
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -425,6 +426,7 @@ export async function benchN8nWebhooks(): Promise<void> {
 	const rounds = Number(process.env.BENCH_N8N_ROUNDS ?? 4);
 	const perRound = Number(process.env.BENCH_N8N_PER_ROUND ?? 500);
 	const concurrency = Number(process.env.BENCH_N8N_CONCURRENCY ?? 12);
+	const settleMs = Number(process.env.BENCH_N8N_SETTLE_MS ?? 2000);
 	console.log(
 		`\n## Webhooks through a real n8n (issue 6): our trigger vs n8n's Webhook node, one n8n, ` +
 			`${rounds} alternating rounds x ${perRound} deliveries per side, ${concurrency} in flight`,
@@ -459,6 +461,9 @@ export async function benchN8nWebhooks(): Promise<void> {
 			expected[side] += payloads.length;
 			// Let this side's executions finish before the other side starts: rounds do not overlap.
 			const all = await waitForExecutionCount(n8n!, s.workflowId, expected[side], { timeoutMs: 600_000, pollMs: 250 });
+			// n8n goes on working after the last execution shows as finished (measured: without a pause
+			// the side sent first in a round ran 15-20% slower, whichever it was).
+			await new Promise((r) => setTimeout(r, settleMs));
 			const mine = all.filter((e) => Number(e.id) > lastId[side]);
 			lastId[side] = Math.max(lastId[side], ...mine.map((e) => Number(e.id)));
 			if (mine.length !== payloads.length) throw new Error(`${s.name}: ${mine.length} executions for ${payloads.length} deliveries`);

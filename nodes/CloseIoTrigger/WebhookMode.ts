@@ -3,6 +3,7 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseDa
 import type { CloseWebhook } from '../../lib/closeClient';
 import type { CloseObject } from '../../lib/objects';
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/pollerConfiguration';
+import { SavePacer } from '../../lib/savePacer';
 import { SeenKeys } from '../../lib/seenKeys';
 import { receiveWebhook } from '../../lib/webhookReceiver';
 import type { DeliveryRoute } from '../../lib/webhookLifecycle';
@@ -40,14 +41,22 @@ interface WebhookStatic {
 }
 
 export const SEEN_IN_MEMORY = 20000;
-/** Kept small: on n8n 1.x every delivery that starts an execution saves this to the database. */
+/** Kept small: n8n 1.x reads the workflow's static data from its database on every delivery. */
 export const SEEN_PERSISTED = 500;
+/** At most one save of the memory per node per second (lib/savePacer says why). */
+export const SEEN_SAVE_INTERVAL_MS = 1000;
 
 // Static data written inside webhook() is persisted by n8n 1.x but not by 2.x (n8n.md), so the
 // memory of delivered keys lives here, per workflow and node, and is copied into static data by
 // webhook(), which 1.x keeps. (Copying it from poll() was tried: a poll returning null saves
 // nothing on either version, measured in a real n8n.)
-const memories = new Map<string, SeenKeys>();
+interface Memory {
+	keys: SeenKeys;
+	saves: SavePacer;
+	/** Keys admitted since the last save. */
+	unsaved: boolean;
+}
+const memories = new Map<string, Memory>();
 // The signing key and Close key need the credential, which n8n reads and decrypts from its database
 // on every call: kept for a minute per node (a changed credential is picked up within a minute).
 const keyCache = new Map<string, { key: string; until: number }>();
@@ -72,11 +81,15 @@ function memoryKey(ctx: IWebhookFunctions | IHookFunctions | { getWorkflow(): { 
 	return `${String(ctx.getWorkflow().id ?? '')}:${node.id ?? node.name}`;
 }
 
-function rememberedKeys(ctx: IWebhookFunctions, data: WebhookStatic): SeenKeys {
+function rememberedKeys(ctx: IWebhookFunctions, data: WebhookStatic): Memory {
 	const key = memoryKey(ctx);
 	let memory = memories.get(key);
 	if (!memory) {
-		memory = new SeenKeys(SEEN_IN_MEMORY, Array.isArray(data.seen) ? data.seen : []);
+		memory = {
+			keys: new SeenKeys(SEEN_IN_MEMORY, Array.isArray(data.seen) ? data.seen : []),
+			saves: new SavePacer(SEEN_SAVE_INTERVAL_MS),
+			unsaved: false,
+		};
 		memories.set(key, memory);
 	}
 	return memory;
@@ -346,7 +359,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { noWebhookResponse: true };
 	};
 	let decision;
-	let memory: SeenKeys;
+	let memory: Memory;
 	let data: WebhookStatic;
 	try {
 		const req = this.getRequestObject();
@@ -385,13 +398,18 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return refuse(503, 'temporarily unavailable');
 	}
 	if (decision.status !== 200) return refuse(decision.status, decision.reason);
-	const admitted = memory.admit(decision.keys);
+	const admitted = memory.keys.admit(decision.keys);
 	const items = decision.items.filter((_, i) => admitted[i]);
+	if (items.length > 0) memory.unsaved = true;
+	// n8n 1.x saves static data written here before it answers (2.x does not save it). Keys admitted
+	// inside the interval go with the next delivery's save, a redelivery's included.
+	if (memory.unsaved && memory.saves.due(Date.now())) {
+		data.seen = memory.keys.toArray(SEEN_PERSISTED);
+		memory.unsaved = false;
+	}
 	if (items.length === 0) {
 		return { webhookResponse: { received: true, executions: 0 } };
 	}
-	// n8n 1.x saves static data written here (2.x does not; poll() covers it every minute).
-	data.seen = memory.toArray(SEEN_PERSISTED);
 	if (this.getMode() === 'manual') manualItems.set(memoryKey(this), items as unknown as IDataObject[]);
 	return { workflowData: [this.helpers.returnJsonArray(items as unknown as IDataObject[])] };
 }

@@ -12,6 +12,8 @@
  *  - a scheduled poll that throws becomes an execution with status `error` (mode `trigger`),
  *    created by ExecutionService.createErrorExecution; a poll that throws during activation makes
  *    the activation fail (HTTP 400 from /activate) and the workflow stays inactive.
+ * n8n 2.x publishes asynchronously: a poll that throws during publication makes the publication
+ * fail, no version live, the trigger marked failed (GET /rest/workflows/:id/publication-status).
  */
 import type { Execution } from './harness/n8n';
 import {
@@ -30,7 +32,7 @@ import {
 	triggerWorkflow,
 	withLogs,
 } from './support/env';
-import { nodeOutput } from './harness/n8n';
+import { majorOf, nodeOutput } from './harness/n8n';
 
 jest.setTimeout(10 * 60_000);
 
@@ -271,17 +273,31 @@ describe('Close.io Trigger, polling mode, in a real n8n', () => {
 			// the cursor did not move
 			expect((await staticDataOf(workflowId))[`node:${TRIGGER}`]?.polling).toEqual(cursorBefore);
 
-			// 400 (not retried): re-activating polls at once, the poll fails, n8n refuses the activation
+			// 400 (not retried): re-activating polls at once, the poll fails, n8n reports it
 			await env.n8n.deactivate(workflowId);
 			a.addFault({ path: HUB, status: 400, times: 10_000, body: { message: 'Bad where clause', requestId: 'e2e' } });
-			const activation = await env.n8n.activate(workflowId).then(
-				() => 'activated',
-				(e: Error) => e.message,
-			);
-			process.stderr.write(`[e2e polling] activation with a failing poll -> ${activation.slice(0, 300)}\n`);
-			expect(activation).toMatch(/400|Bad where clause/);
-			expect((await env.n8n.getWorkflow(workflowId)).active).toBe(false);
-			a.clearFaults();
+			try {
+				const activation = await env.n8n.activate(workflowId).then(
+					() => 'activated',
+					(e: Error) => e.message,
+				);
+				process.stderr.write(`[e2e polling] activation with a failing poll -> ${activation.slice(0, 300)}\n`);
+				expect(activation).toMatch(/400|Bad where clause/);
+				if (majorOf(env.n8n.version) < 2) {
+					// 1.x: activation is synchronous and refused; the workflow stays inactive
+					expect((await env.n8n.getWorkflow(workflowId)).active).toBe(false);
+				} else {
+					// 2.x publishes asynchronously: the publication fails with the poll's error on the
+					// trigger (what the editor shows) and no version goes live
+					const publication = await env.n8n.publicationStatus(workflowId);
+					process.stderr.write(`[e2e polling] 2.x publication status: ${JSON.stringify(publication)}\n`);
+					expect(publication).toMatchObject({ status: 'failed', liveVersionId: null });
+					expect(publication?.triggers.find((t) => t.status === 'failed')?.errorMessage).toMatch(/400|Bad where clause/);
+					await env.n8n.deactivate(workflowId);
+				}
+			} finally {
+				a.clearFaults();
+			}
 
 			// recovery: the next poll (activation) delivers everything written meanwhile, once
 			await env.n8n.activate(workflowId);

@@ -56,7 +56,16 @@ function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> 
  * Starts the receiver. `staticFor()` gives the static data for each webhook call: the shared
  * object (n8n 1.x) or a fresh copy of what create() stored (n8n 2.x keeps no write from webhook()).
  */
-async function startReceiver(options: { params: Params; nodeId: string; staticFor: () => StaticData }): Promise<Receiver> {
+async function startReceiver(options: {
+	params: Params;
+	nodeId: string;
+	staticFor: () => StaticData;
+	/** Another load of the node module (a restarted n8n: its in-process memory is empty). */
+	node?: typeof trigger;
+	/** Date.now() as webhook() sees it (the rest of the test keeps the real clock). */
+	clock?: () => number;
+}): Promise<Receiver> {
+	const node = options.node ?? trigger;
 	const requests: Received[] = [];
 	const statuses: number[] = [];
 	const executions: IDataObject[][] = [];
@@ -70,7 +79,13 @@ async function startReceiver(options: { params: Params; nodeId: string; staticFo
 			url,
 			request: received,
 		});
-		const result = await trigger.webhook.call(ctx);
+		const clock = options.clock ? jest.spyOn(Date, 'now').mockImplementation(options.clock) : undefined;
+		let result;
+		try {
+			result = await node.webhook.call(ctx);
+		} finally {
+			clock?.mockRestore();
+		}
 		if (result.workflowData) executions.push(result.workflowData.flat().map((item) => item.json));
 		const written = ctx.recorder.response;
 		if (written.statusCode !== undefined) {
@@ -256,6 +271,67 @@ describe.each([
 		params = activeParams;
 		await deactivate(activeParams, nodeId, staticData, receiver.url);
 	});
+
+	test('n8n 1.x: the memory is saved at the first delivery, then at most once a second; after a restart saved keys are refused', async () => {
+		let now = Date.now();
+		const clock = () => now;
+		{
+			const instanceId = instanceIdOf(sandbox);
+			const nodeId = uniqueNodeId();
+			const params = paramsFor(instanceId, delivery, { events: ['created'] });
+			const staticData: StaticData = {};
+			const receiver = await startReceiver({ params, nodeId, staticFor: () => staticData, clock });
+			await activate(params, nodeId, staticData, receiver.url);
+			const saved = () => (staticData.node?.seen as string[] | undefined) ?? [];
+
+			// Three deliveries inside one second: the first is saved, the other two wait.
+			let sent = 0;
+			for (const name of ['One', 'Two', 'Three']) {
+				sandbox.admin.create('lead', { name });
+				await settled(lastHop, ++sent);
+			}
+			expect(receiver.executions).toHaveLength(3);
+			expect(saved()).toHaveLength(1);
+			const [first, second, third] = receiver.requests.slice(0, 3);
+
+			// A restart now would forget Two and Three (the documented window): a fresh module load
+			// restores only what was saved.
+			let fresh: typeof trigger | undefined;
+			jest.isolateModules(() => {
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				const mod = require('../../../nodes/CloseIoTrigger/CloseIoTrigger.node') as typeof import('../../../nodes/CloseIoTrigger/CloseIoTrigger.node');
+				fresh = new mod.CloseIoTrigger();
+			});
+			const restartedEarly = await startReceiver({ params, nodeId, staticFor: () => JSON.parse(JSON.stringify(staticData)) as StaticData, node: fresh, clock });
+			expect((await restartedEarly.post(first!)).status).toBe(200);
+			expect(restartedEarly.executions).toHaveLength(0);
+
+			// A second later, a redelivery (which itself starts nothing) carries Two and Three into the save.
+			now += 1000;
+			expect((await receiver.post(second!)).status).toBe(200);
+			expect(receiver.executions).toHaveLength(3);
+			expect(saved()).toHaveLength(3);
+			// ... and only once per second: a new delivery right after is not saved yet.
+			sandbox.admin.create('lead', { name: 'Four' });
+			await settled(lastHop, ++sent);
+			expect(receiver.executions).toHaveLength(4);
+			expect(saved()).toHaveLength(3);
+
+			// After a restart, everything saved is refused; new events still run.
+			let restartedNode: typeof trigger | undefined;
+			jest.isolateModules(() => {
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				const mod = require('../../../nodes/CloseIoTrigger/CloseIoTrigger.node') as typeof import('../../../nodes/CloseIoTrigger/CloseIoTrigger.node');
+				restartedNode = new mod.CloseIoTrigger();
+			});
+			const restarted = await startReceiver({ params, nodeId, staticFor: () => staticData, node: restartedNode, clock });
+			for (const request of [first!, second!, third!]) expect((await restarted.post(request)).status).toBe(200);
+			expect(restarted.executions).toHaveLength(0);
+			expect((await restarted.post(receiver.requests.at(-1)!)).status).toBe(200);
+			expect(restarted.executions).toHaveLength(1);
+			await deactivate(params, nodeId, staticData, receiver.url);
+		}
+	}, 20_000);
 
 	test('n8n 2.x: static data written in webhook() is not kept; duplicates are still refused', async () => {
 		const instanceId = instanceIdOf(sandbox);
