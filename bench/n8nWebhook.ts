@@ -6,7 +6,8 @@
 // `npm run bench` runs benchN8nWebhooks() last; alone: `npx tsx bench/n8nWebhook.ts`.
 // Knobs: BENCH_N8N_ROUNDS (per side, default 4), BENCH_N8N_PER_ROUND (default 500),
 // BENCH_N8N_CONCURRENCY (default 12), BENCH_N8N_SETTLE_MS (pause between sides, default 2000),
-// BENCH_N8N_PACKAGE_DIR (pack that folder instead of the repo).
+// BENCH_N8N_PACKAGE_DIR (pack that folder instead of the repo), BENCH_N8N_ENV (NAME=value,... for n8n),
+// N8N_E2E_VERSION (the n8n version, as for the e2e suite).
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -437,8 +438,16 @@ export async function benchN8nWebhooks(): Promise<void> {
 	try {
 		// BENCH_N8N_PACKAGE_DIR: pack another build of the package (e.g. a patched copy) to compare
 		const packageDir = process.env.BENCH_N8N_PACKAGE_DIR || undefined;
-		n8n = await startN8n({ env: KEEP_EXECUTIONS_ENV, ...(packageDir ? { packageDir } : {}) } satisfies N8nOptions);
+		// BENCH_N8N_ENV: more n8n settings, `NAME=value,NAME=value` (e.g. N8N_EXPRESSION_ENGINE=legacy on 2.x)
+		const extraEnv = Object.fromEntries(
+			(process.env.BENCH_N8N_ENV ?? '')
+				.split(',')
+				.filter((pair) => pair.includes('='))
+				.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+		);
+		n8n = await startN8n({ env: { ...KEEP_EXECUTIONS_ENV, ...extraEnv }, ...(packageDir ? { packageDir } : {}) } satisfies N8nOptions);
 		if (packageDir) line('package', `packed from ${packageDir}`);
+		if (Object.keys(extraEnv).length > 0) line('n8n settings', JSON.stringify(extraEnv));
 		const trigger = await setUpTrigger(n8n, sandbox, 'bench');
 		const { id: webhookWorkflowId } = await n8n.importWorkflow(loadWorkflow(N8N_WEBHOOK_WORKFLOW_FILE, {}));
 		await n8n.activate(webhookWorkflowId);

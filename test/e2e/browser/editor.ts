@@ -1,14 +1,36 @@
 /**
- * A small page object for n8n's editor (seen on 1.123.81), by n8n's own `data-test-id`s where it
- * has them. Every action waits for what it needs (no fixed sleeps).
+ * A small page object for n8n's editor (seen on 1.123.81 and 2.40.7), by n8n's own `data-test-id`s
+ * where it has them. Every action waits for what it needs (no fixed sleeps).
+ *
+ * Where 2.x's markup differs from 1.x's, the methods branch on the n8n major version:
+ *  - the `options` collection: 1.x `.collection-parameter` with an `.add-option` select; 2.x a
+ *    CSS-module class (`_collectionParameter_<hash>`) with a `collection-parameter-add` select;
+ *  - a node without a credential: 1.x a credential select with a "Create new credential" item;
+ *    2.x a "Connect to <credential name>" button (`node-credentials-empty-state`);
+ *  - saving a credential opened from the node: 1.x keeps the dialog open with the test banner;
+ *    2.x closes it when the test passes (the modal's `closeOnSave`), so the banner is read by
+ *    reopening the saved credential (its edit button), which tests it again.
  */
 import type { Locator, Page } from 'playwright-core';
 
+import { DEFAULT_N8N_VERSION, majorOf } from '../harness/n8n';
+
 export class Editor {
+	/** n8n's major version: picks the markup where 1.x and 2.x differ. */
+	readonly major: number;
+
 	constructor(
 		readonly page: Page,
 		readonly baseUrl: string,
-	) {}
+		readonly n8nVersion: string = DEFAULT_N8N_VERSION,
+	) {
+		this.major = majorOf(n8nVersion);
+	}
+
+	/** The `options` collection's container (1.x: a plain class; 2.x: a CSS-module class). */
+	private get collectionSelector(): string {
+		return this.major >= 2 ? '[class*="_collectionParameter_"]' : '.collection-parameter';
+	}
 
 	// ------------------------------------------------------------------ sign-in, workflow
 
@@ -94,13 +116,13 @@ export class Editor {
 	/** A top-level parameter's input (not one nested in a collection of the same name, e.g. pollTimes' `mode`). */
 	param(name: string): Locator {
 		return this.ndv().locator(
-			`[data-test-id=node-parameters] [data-test-id="parameter-input-${name}"]:not([data-test-id^=fixed-collection] *):not(.collection-parameter *)`,
+			`[data-test-id=node-parameters] [data-test-id="parameter-input-${name}"]:not([data-test-id^=fixed-collection] *):not(${this.collectionSelector} *)`,
 		);
 	}
 
 	/** A parameter inside the `options` collection. */
 	collectionParam(name: string): Locator {
-		return this.ndv().locator(`[data-test-id=node-parameters] .collection-parameter [data-test-id="parameter-input-${name}"]`);
+		return this.ndv().locator(`[data-test-id=node-parameters] ${this.collectionSelector} [data-test-id="parameter-input-${name}"]`);
 	}
 
 	pollTimes(): Locator {
@@ -133,7 +155,9 @@ export class Editor {
 	}
 
 	addOptionSelect(): Locator {
-		return this.ndv().locator('[data-test-id=node-parameters] .collection-parameter .add-option input[placeholder="Add option"]');
+		// 2.x: the "Add option" select carries data-test-id=collection-parameter-add
+		const add = this.major >= 2 ? '[data-test-id=collection-parameter-add]' : '.add-option';
+		return this.ndv().locator(`[data-test-id=node-parameters] ${this.collectionSelector} ${add} input[placeholder="Add option"]`);
 	}
 
 	/** The option names "Add option" offers now (opens and closes the dropdown). */
@@ -167,9 +191,23 @@ export class Editor {
 		return this.page.locator('[data-test-id=editCredential-modal]');
 	}
 
+	/** 2.x only: the "Connect to <credential name>" button a node without a credential shows. */
+	credentialConnectButton(): Locator {
+		return this.ndv().locator('[data-test-id=node-credentials-empty-state] button');
+	}
+
+	/** The node's credential select (1.x: also when there is none yet; 2.x: once one is set). */
+	credentialSelect(): Locator {
+		return this.ndv().locator('[data-test-id=node-credentials-select]');
+	}
+
 	async openNewCredentialFromNode(): Promise<void> {
-		await this.ndv().locator('[data-test-id=node-credentials-select]').click();
-		await this.page.locator('[data-test-id=node-credentials-select-item-new]').click();
+		if (this.major >= 2) {
+			await this.credentialConnectButton().click();
+		} else {
+			await this.credentialSelect().click();
+			await this.page.locator('[data-test-id=node-credentials-select-item-new]').click();
+		}
 		await this.credentialModal().locator('[data-test-id=credential-save-button]').waitFor();
 	}
 
@@ -187,28 +225,49 @@ export class Editor {
 		await this.dropdownOption(option).first().waitFor({ state: 'hidden' });
 	}
 
-	/**
-	 * Saves the credential; the editor then runs its test (POST /rest/credentials/test). Waits for that
-	 * answer and for the banner showing it; returns the banner's text and n8n's answer.
-	 */
-	async saveCredentialAndWaitForTest(): Promise<{ ok: boolean; banner: string; answer: { status: string; message: string } }> {
-		const modal = this.credentialModal();
+	/** Waits for the editor's credential test (POST /rest/credentials/test) that `action` starts; n8n's answer. */
+	private async credentialTest(action: () => Promise<void>): Promise<{ status: string; message: string }> {
 		const tested = this.page.waitForResponse(
 			(r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/rest/credentials/test'),
 			{ timeout: 60_000 },
 		);
-		await modal.locator('[data-test-id=credential-save-button]').click();
-		const response = await tested;
-		const body = (await response.json()) as { data?: { status: string; message: string } };
-		const answer = body.data ?? { status: 'unknown', message: JSON.stringify(body) };
+		await action();
+		const body = (await (await tested).json()) as { data?: { status: string; message: string } };
+		return body.data ?? { status: 'unknown', message: JSON.stringify(body) };
+	}
+
+	/**
+	 * Saves the credential; the editor then runs its test (POST /rest/credentials/test). Waits for that
+	 * answer and for the banner showing it; returns the banner's text and n8n's answer.
+	 *
+	 * 2.x closes the dialog by itself once the test passes (`closedOnSave`): then this waits for it to
+	 * close, reopens the saved credential with the node's edit button (2.x tests a saved credential
+	 * again when it opens: `retest` is that answer) and reads the banner there.
+	 */
+	async saveCredentialAndWaitForTest(): Promise<{
+		ok: boolean;
+		banner: string;
+		answer: { status: string; message: string };
+		closedOnSave: boolean;
+		retest?: { status: string; message: string };
+	}> {
+		const modal = this.credentialModal();
+		const answer = await this.credentialTest(() => modal.locator('[data-test-id=credential-save-button]').click());
 		const ok = answer.status === 'OK';
+		let closedOnSave = false;
+		let retest: { status: string; message: string } | undefined;
+		if (ok && this.major >= 2) {
+			await modal.waitFor({ state: 'hidden' });
+			closedOnSave = true;
+			retest = await this.credentialTest(() => this.ndv().locator('[data-test-id=credential-edit-button]').click());
+		}
 		const headline = ok
 			? modal.getByText('Connection tested successfully')
 			: modal.getByText(/Couldn.t connect with these settings/);
 		await headline.first().waitFor();
 		const box = headline.first().locator('xpath=ancestor::*[contains(@class,"el-tag__content")][1]');
 		const banner = ((await box.count()) ? await box.innerText() : await headline.first().innerText()).replace(/\s+/g, ' ').trim();
-		return { ok, banner, answer };
+		return { ok, banner, answer, closedOnSave, ...(retest ? { retest } : {}) };
 	}
 
 	async closeCredentialModal(): Promise<void> {
