@@ -40,19 +40,6 @@ describe('Open Connectors signatures', () => {
 		);
 	});
 
-	it('equals node\'s createHmac for any key (shorter, as long as or longer than a block; any text) and body', () => {
-		// more keys than the padded-key memory holds, so entries are also dropped and made again
-		fc.assert(
-			fc.property(fc.oneof(fc.string(), fc.string({ minLength: 60, maxLength: 140 }), fc.string({ unit: 'binary' })), fc.uint8Array({ maxLength: 3000 }), (key, bytes) => {
-				const body = Buffer.from(bytes);
-				expect(signOpenConnectors(key, body)).toBe(ocHeader(key, body));
-				expect(signOpenConnectors(key, body)).toBe(ocHeader(key, body));
-			}),
-			{ numRuns: 300 },
-		);
-		for (const length of [63, 64, 65, 128]) expect(signOpenConnectors('k'.repeat(length), BODY)).toBe(ocHeader('k'.repeat(length), BODY));
-	});
-
 	const good = ocHeader(OC_KEY, BODY);
 	const digest = good.slice('sha256='.length);
 	it.each([
