@@ -315,6 +315,16 @@ export const KEEP_EXECUTIONS_ENV: Record<string, string> = {
 	EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 };
 
+/** `NAME=value,NAME=value` (an environment variable's text) -> settings for startN8n's env. */
+export function n8nSettingsFrom(text: string | undefined): Record<string, string> {
+	return Object.fromEntries(
+		(text ?? '')
+			.split(',')
+			.filter((pair) => pair.includes('='))
+			.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+	);
+}
+
 export function loadWorkflow(file: string, vars: Record<string, string>): WorkflowJson {
 	let text = fs.readFileSync(file, 'utf8');
 	for (const [k, v] of Object.entries(vars)) text = text.split(k).join(v);
@@ -438,13 +448,8 @@ export async function benchN8nWebhooks(): Promise<void> {
 	try {
 		// BENCH_N8N_PACKAGE_DIR: pack another build of the package (e.g. a patched copy) to compare
 		const packageDir = process.env.BENCH_N8N_PACKAGE_DIR || undefined;
-		// BENCH_N8N_ENV: more n8n settings, `NAME=value,NAME=value` (e.g. N8N_EXPRESSION_ENGINE=legacy on 2.x)
-		const extraEnv = Object.fromEntries(
-			(process.env.BENCH_N8N_ENV ?? '')
-				.split(',')
-				.filter((pair) => pair.includes('='))
-				.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
-		);
+		// BENCH_N8N_ENV: more n8n settings (e.g. N8N_EXPRESSION_ENGINE=legacy on 2.x)
+		const extraEnv = n8nSettingsFrom(process.env.BENCH_N8N_ENV);
 		n8n = await startN8n({ env: { ...KEEP_EXECUTIONS_ENV, ...extraEnv }, ...(packageDir ? { packageDir } : {}) } satisfies N8nOptions);
 		if (packageDir) line('package', `packed from ${packageDir}`);
 		if (Object.keys(extraEnv).length > 0) line('n8n settings', JSON.stringify(extraEnv));

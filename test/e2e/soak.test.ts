@@ -10,12 +10,14 @@
  * Bounds: SOAK_MAX_SECONDS (default 1500) for sending, then up to 10 min for n8n to finish and
  * list the executions. Pruning is off for this n8n (see KEEP_EXECUTIONS_ENV: n8n's default count
  * limit is 10,000 executions). The load generator is bench/n8nWebhook.ts's, shared with `npm run bench`.
+ * SOAK_N8N_ENV=NAME=value,... passes n8n settings (e.g. N8N_EXPRESSION_ENGINE=legacy on 2.x).
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 
 import {
 	KEEP_EXECUTIONS_ENV,
+	n8nSettingsFrom,
 	type LoadReport,
 	type Notification,
 	TRIGGER_NODE,
@@ -46,7 +48,7 @@ let setup: TriggerSetup;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0 });
-	n8n = await startN8n({ version: DEFAULT_N8N_VERSION, env: KEEP_EXECUTIONS_ENV });
+	n8n = await startN8n({ version: DEFAULT_N8N_VERSION, env: { ...KEEP_EXECUTIONS_ENV, ...n8nSettingsFrom(process.env.SOAK_N8N_ENV) } });
 	setup = await setUpTrigger(n8n, sandbox, 'soak');
 	log(`n8n ${n8n.version} at ${n8n.url} (started in ${n8n.timings.start} ms); trigger URL ${setup.url}; signing key = derived from ${setup.derivedFrom}`);
 }, 30 * 60_000 /* includes a first-time n8n install */);
