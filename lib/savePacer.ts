@@ -3,17 +3,27 @@
 // SQLite that write queues behind every running execution's writes, and doing it on every
 // delivery halved the deliveries n8n answers per second (bench, "Webhooks through a real n8n").
 // Saving at most once per interval keeps that cost flat under load, while a delivery after a quiet
-// spell is still saved at once.
+// spell is still saved at once. A save whose result the store does not show yet is still waiting
+// in that queue: starting more would only stack more answers behind it, so the next one waits for
+// it to land (or for the landing timeout: a save that never shows up counts as lost).
 
 export class SavePacer {
 	private lastAt = Number.NEGATIVE_INFINITY;
 
-	constructor(readonly intervalMs: number) {}
+	constructor(
+		readonly intervalMs: number,
+		readonly landingTimeoutMs: number = 30_000,
+	) {}
 
-	/** True when a save is due at `nowMs` (and counts it as done); false inside the interval. */
-	due(nowMs: number): boolean {
+	/**
+	 * True when a save is due at `nowMs` (and counts it as started). `previousLanded`: whether the
+	 * store already shows the previous save.
+	 */
+	due(nowMs: number, previousLanded = true): boolean {
 		// A clock stepped backwards must not stop saves for the length of the step.
-		if (nowMs >= this.lastAt && nowMs - this.lastAt < this.intervalMs) return false;
+		const since = nowMs >= this.lastAt ? nowMs - this.lastAt : Number.POSITIVE_INFINITY;
+		if (since < this.intervalMs) return false;
+		if (!previousLanded && since < this.landingTimeoutMs) return false;
 		this.lastAt = nowMs;
 		return true;
 	}

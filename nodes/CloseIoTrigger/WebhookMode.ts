@@ -55,6 +55,8 @@ interface Memory {
 	saves: SavePacer;
 	/** Keys admitted since the last save. */
 	unsaved: boolean;
+	/** The newest key of the last save: the static data n8n reads back shows it once that save landed. */
+	lastSaved?: string;
 }
 const memories = new Map<string, Memory>();
 // The signing key and Close key need the credential, which n8n reads and decrypts from its database
@@ -402,9 +404,13 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const items = decision.items.filter((_, i) => admitted[i]);
 	if (items.length > 0) memory.unsaved = true;
 	// n8n 1.x saves static data written here before it answers (2.x does not save it). Keys admitted
-	// inside the interval go with the next delivery's save, a redelivery's included.
-	if (memory.unsaved && memory.saves.due(Date.now())) {
+	// inside the interval go with the next delivery's save, a redelivery's included. n8n reads the
+	// static data from its database for each delivery: it shows whether the last save landed.
+	const stored = Array.isArray(data.seen) ? data.seen : [];
+	const landed = memory.lastSaved === undefined || stored[stored.length - 1] === memory.lastSaved;
+	if (memory.unsaved && memory.saves.due(Date.now(), landed)) {
 		data.seen = memory.keys.toArray(SEEN_PERSISTED);
+		memory.lastSaved = data.seen[data.seen.length - 1];
 		memory.unsaved = false;
 	}
 	if (items.length === 0) {

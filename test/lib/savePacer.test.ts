@@ -23,3 +23,15 @@ describe('SavePacer', () => {
 		expect([1, 1, 2].map((t) => pacer.due(t))).toEqual([true, true, true]);
 	});
 });
+
+describe('SavePacer, previous save not landed yet', () => {
+	it('waits for the previous save to show in the store, or for the landing timeout', () => {
+		const pacer = new SavePacer(1000, 30_000);
+		expect(pacer.due(0)).toBe(true);
+		expect(pacer.due(1500, false)).toBe(false);
+		expect(pacer.due(29_999, false)).toBe(false);
+		expect(pacer.due(2000, true)).toBe(true);
+		expect(pacer.due(2500, true)).toBe(false);
+		expect(pacer.due(32_000, false)).toBe(true); // never showed up: counted as lost, saved again
+	});
+});

@@ -333,6 +333,51 @@ describe.each([
 		}
 	}, 20_000);
 
+	test('n8n 1.x: while a save has not reached the database, no second save starts; once it shows, saves go on', async () => {
+		let now = Date.now();
+		const instanceId = instanceIdOf(sandbox);
+		const nodeId = uniqueNodeId();
+		const params = paramsFor(instanceId, delivery, { events: ['created'] });
+		// `database`: what n8n reads for each delivery; `handed`: each delivery's own copy (what n8n saves)
+		let database: StaticData = {};
+		const handed: StaticData[] = [];
+		const receiver = await startReceiver({
+			params,
+			nodeId,
+			clock: () => now,
+			staticFor: () => {
+				const copy = JSON.parse(JSON.stringify(database)) as StaticData;
+				handed.push(copy);
+				return copy;
+			},
+		});
+		await activate(params, nodeId, database, receiver.url);
+		const savedBy = (i: number) => handed[i]?.node?.seen as string[] | undefined;
+		let sent = 0;
+		const deliver = async (name: string) => {
+			sandbox.admin.create('lead', { name });
+			await settled(lastHop, ++sent);
+			return handed.length - 1;
+		};
+		const first = await deliver('One');
+		expect(savedBy(first)).toHaveLength(1);
+		// A second later the first save has not landed yet (still queued in n8n): no second save.
+		now += 1500;
+		const second = await deliver('Two');
+		expect(savedBy(second)).toBeUndefined();
+		// It lands; the next delivery saves everything.
+		database = handed[first]!;
+		now += 500;
+		const third = await deliver('Three');
+		expect(savedBy(third)).toHaveLength(3);
+		expect(receiver.executions).toHaveLength(3);
+		// A save that never shows up counts as lost after 30 s: saved again.
+		now += 31_000;
+		const fourth = await deliver('Four');
+		expect(savedBy(fourth)).toHaveLength(4);
+		await deactivate(params, nodeId, database, receiver.url);
+	});
+
 	test('n8n 2.x: static data written in webhook() is not kept; duplicates are still refused', async () => {
 		const instanceId = instanceIdOf(sandbox);
 		const nodeId = uniqueNodeId();
