@@ -5,7 +5,7 @@ import type { CloseObject } from '../../lib/objects';
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/pollerConfiguration';
 import { SavePacer } from '../../lib/savePacer';
 import { SeenKeys } from '../../lib/seenKeys';
-import { receiveWebhook } from '../../lib/webhookReceiver';
+import { DEFAULT_MAX_BODY_BYTES, receiveWebhook } from '../../lib/webhookReceiver';
 import type { DeliveryRoute } from '../../lib/webhookLifecycle';
 import {
 	callbackSignatureKey,
@@ -69,8 +69,11 @@ const KEY_TTL_MS = 60_000;
 // here for that poll() call.
 const manualItems = new Map<string, IDataObject[]>();
 
+/** What identifies a node in module memory: its workflow and node. */
+type NodeRef = { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string } };
+
 /** poll() in webhook mode, manual run: the items of the test delivery that started it. */
-export function takeManualItems(ctx: { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string } }): IDataObject[] | undefined {
+export function takeManualItems(ctx: NodeRef): IDataObject[] | undefined {
 	const key = memoryKey(ctx);
 	const items = manualItems.get(key);
 	manualItems.delete(key);
@@ -78,7 +81,7 @@ export function takeManualItems(ctx: { getWorkflow(): { id?: string }; getNode()
 }
 const closeKeyCache = new Map<string, string>();
 
-function memoryKey(ctx: IWebhookFunctions | IHookFunctions | { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string } }): string {
+function memoryKey(ctx: IWebhookFunctions | IHookFunctions | NodeRef): string {
 	const node = ctx.getNode();
 	return `${String(ctx.getWorkflow().id ?? '')}:${node.id ?? node.name}`;
 }
@@ -143,6 +146,24 @@ function sameNodeUrl(a: unknown, b: string): boolean {
 // empty), so what one URL's set-up needs to know of the other is also kept in this module.
 const moduleSetups = new Map<string, Setup>();
 
+/** A URL's set-up: from this context's static data, else from module memory. */
+function setupAt(data: WebhookStatic, url: string): Setup | undefined {
+	return data.setups?.[url] ?? moduleSetups.get(url);
+}
+
+/** The instance events settings this node wants for `route`, notifying `callbackUrl`. */
+function instanceEventsFor(ctx: IHookFunctions, connection: Connection, route: DeliveryRoute, callbackUrl: string) {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	return desiredInstanceEvents({
+		route,
+		callbackUrl,
+		signatureKey: signatureKeyFor(connection, signatureScope(ctx)),
+		objects: selectedObjects(ctx),
+		refreshIntervalMinutes: Math.max(1, Number(options.refreshInterval ?? 5) || 5),
+		datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
+	});
+}
+
 interface Plan {
 	connection: Connection;
 	url: string;
@@ -161,16 +182,8 @@ async function plan(ctx: IHookFunctions): Promise<Plan> {
 	const instanceId = getInstanceId(ctx);
 	const objects = selectedObjects(ctx);
 	const events = selectedEvents(ctx);
-	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const connection = await connect(ctx);
-	const desired = desiredInstanceEvents({
-		route,
-		callbackUrl: url,
-		signatureKey: signatureKeyFor(connection, signatureScope(ctx)),
-		objects,
-		refreshIntervalMinutes: Math.max(1, Number(options.refreshInterval ?? 5) || 5),
-		datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
-	});
+	const desired = instanceEventsFor(ctx, connection, route, url);
 	let subscriptionUrl: string | undefined;
 	if (route === 'openConnectors') subscriptionUrl = connection.oc.eventsUrl(instanceId);
 	if (route === 'direct') subscriptionUrl = url;
@@ -223,16 +236,17 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			const pointsHere = callback === p.url;
 			// The node's other URL (test vs production) holds the instance: what it saved is what was
 			// there before us, and it gets the instance back when this set-up ends.
-			const sibling = sameNodeUrl(callback, p.url) ? (setups[callback as string] ?? moduleSetups.get(callback as string)) : undefined;
+			const fromOtherUrl = sameNodeUrl(callback, p.url);
+			const sibling = fromOtherUrl ? setupAt(data, callback as string) : undefined;
 			// Only a test listener hands back: production taking over from a test listener keeps it.
-			if (isTestListener(this, p.url) && sameNodeUrl(callback, p.url) && config?.['event.notification.enabled'] === 'true') {
+			if (isTestListener(this, p.url) && fromOtherUrl && config?.['event.notification.enabled'] === 'true') {
 				setup.handBackTo = callback as string;
 			}
 			setup.saved = ours
 				? previous.saved
 				: pointsHere
 					? {}
-					: sameNodeUrl(callback, p.url)
+					: fromOtherUrl
 						? (sibling?.saved ?? {})
 						: (eventSettingsOf(config) as IDataObject);
 			if (ours && previous.handBackTo) setup.handBackTo = previous.handBackTo;
@@ -271,7 +285,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 	const url = this.getNodeWebhookUrl('default') as string;
 	const data = staticOf(this);
-	const setup = data.setups?.[url] ?? moduleSetups.get(url);
+	const setup = setupAt(data, url);
 	const connection = await connect(this);
 	const instanceId = setup?.instanceId ?? getInstanceId(this);
 	const route = setup?.route ?? routeOf(this);
@@ -293,18 +307,10 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 				Object.entries({ ...Object.fromEntries(moduleSetups), ...(data.setups ?? {}) }).find(
 					([other, s]) => sameNodeUrl(other, url) && s.instanceId === instanceId && s.route !== 'direct',
 				)?.[0];
-			const siblingSetup = siblingUrl ? (data.setups?.[siblingUrl] ?? moduleSetups.get(siblingUrl)) : undefined;
+			const siblingSetup = siblingUrl ? setupAt(data, siblingUrl) : undefined;
 			if (instance && ownsInstance && siblingUrl) {
 				const siblingRoute = siblingSetup?.route ?? route;
-				const options = this.getNodeParameter('options', {}) as IDataObject;
-				const desired = desiredInstanceEvents({
-					route: siblingRoute,
-					callbackUrl: siblingUrl,
-					signatureKey: signatureKeyFor(connection, signatureScope(this)),
-					objects: selectedObjects(this),
-					refreshIntervalMinutes: Math.max(1, Number(options.refreshInterval ?? 5) || 5),
-					datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
-				});
+				const desired = instanceEventsFor(this, connection, siblingRoute, siblingUrl);
 				await connection.oc.updateInstance(instanceId, { configuration: desired ?? {} });
 				// The other URL still needs the Close subscription when it is relayed too.
 				keepSubscription = route === 'openConnectors' && siblingRoute === 'openConnectors';
@@ -324,12 +330,13 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 	if (data.setups) delete data.setups[url];
 	moduleSetups.delete(url);
 	closeKeyCache.delete(url);
+	if (setup?.subscriptionId) closeKeyCache.delete(setup.subscriptionId);
 	return true;
 }
 
 /** Close's `subscription_id`, read before the signature check only to pick the key to check with. */
 function subscriptionIdOf(rawBody: Buffer | undefined): string | undefined {
-	if (!rawBody || rawBody.length === 0 || rawBody.length > 5 * 1024 * 1024) return undefined;
+	if (!rawBody || rawBody.length === 0 || rawBody.length > DEFAULT_MAX_BODY_BYTES) return undefined;
 	const match = /"subscription_id"\s*:\s*"([A-Za-z0-9_]{1,100})"/.exec(rawBody.toString('utf8'));
 	return match?.[1];
 }
