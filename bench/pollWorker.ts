@@ -10,6 +10,7 @@ import type { HttpRequest, RequestFn } from '../lib/http';
 import { OpenConnectorsClient } from '../lib/openConnectorsClient';
 import type { PollSources } from '../lib/polling';
 import { readPollState, runPoll } from '../lib/polling';
+import { hubLister } from '../lib/polling/hubLister';
 import { plainRequest } from '../test/helpers/plainRequest';
 
 async function main(): Promise<void> {
@@ -28,10 +29,7 @@ async function main(): Promise<void> {
 		const oc = new OpenConnectorsClient(request, info.ocBaseUrl);
 		const close = new CloseClient(request, info.closeBaseUrl);
 		const sources: PollSources = {
-			listHub: async (resource, query) => {
-				const page = await oc.listHubPage(resource, { ...query, elementToken: info.token });
-				return { records: page.records, nextPage: page.nextPage };
-			},
+			listHub: hubLister(oc, info.token),
 			listEvents: async (query) => {
 				const page = await close.listEvents(query);
 				return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
