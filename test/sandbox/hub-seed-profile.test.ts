@@ -32,7 +32,7 @@ describe('CRM hub, seed profile', () => {
 		expect((await hub({ where: "date_updated > '2024-01-01' OR id = 'x'" })).status).toBe(200);
 		const bad = await fetch(`${sb.url}/__admin/ceql`, { method: 'PUT', body: JSON.stringify({ ceql: 'sql' }) });
 		expect(bad.status).toBe(400);
-		expect((await (await fetch(`${sb.url}/__admin/ceql`)).json()).ceql).toBe('full');
+		expect(((await (await fetch(`${sb.url}/__admin/ceql`)).json()) as { ceql: string }).ceql).toBe('full');
 	});
 
 	it.each([
