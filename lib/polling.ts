@@ -4,7 +4,10 @@
 // Records (created/updated) come from the Open Connectors CRM hub, read in (date_updated, id) order
 // with KEYSET pages (each page asks for what lies after the last record seen) rather than the
 // platform's offset tokens, because an offset page shifts when a record changes between two page
-// requests and the record that slides across the boundary would be skipped for good.
+// requests and the record that slides across the boundary would be skipped for good. Keyset pages
+// need OR, parentheses, `id` comparisons and a two-field orderBy; where the platform refuses them or
+// ignores the second field, the poll reads date windows instead (polling/portableWalk.ts), and
+// remembers that finding (polling/querySupport.ts).
 // Deletes and merges leave nothing in the hub; they come from Close's event log.
 
 import type { CloseObject, TriggerEvent, TriggerItem } from './objects';

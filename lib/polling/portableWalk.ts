@@ -113,12 +113,16 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 			if (takeOnce(record, us, id) === false) return;
 		}
 		if (!first || !last || endsWalk(page.records.length)) return;
-		if (lit.bucket(first.us) !== lit.bucket(last.us)) {
+		const progressed = lit.bucket(first.us) !== lit.bucket(last.us);
+		// The rest lies at `to`, where the next poll starts anyway: no request for it now.
+		if (progressed && last.us >= w.to) return;
+		if (progressed) {
 			lower = `date_updated >= ${lit.quoted(last.us)}`;
 			continue;
 		}
 		// The whole page is one instant: read all of it, then go on strictly after it.
 		if ((await readWholeInstant(w, lit, last.us, takeOnce)) === false) return;
+		if (last.us >= w.to) return;
 		lower = lit.after(last.us);
 	}
 }
