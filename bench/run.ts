@@ -4,11 +4,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { PollSources } from '../lib/polling';
+import { OpenConnectorsClient } from '../lib/openConnectorsClient';
 import { readPollState, runPoll } from '../lib/polling';
+import { hubLister } from '../lib/polling/hubLister';
+import { plainRequest } from '../test/helpers/plainRequest';
+import { memoryHub } from './memoryHub';
 import { signClose, signOpenConnectors } from '../lib/signatures';
 import { receiveWebhook } from '../lib/webhookReceiver';
 import { benchSandbox } from '../sandbox/bench';
@@ -20,49 +24,75 @@ function line(label: string, value: string): void {
 	console.log(`${label.padEnd(58)} ${value}`);
 }
 
-async function startSeededSandbox(count: number) {
-	const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'seededSandbox.ts'), String(count)], {
+async function startSeededSandbox(options: { count: number; ceql: 'full' | 'seed'; objects?: string[]; churn?: number }) {
+	const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'seededSandbox.ts'), JSON.stringify(options)], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
 	return { info: JSON.parse(first), stop: () => child.kill('SIGTERM') };
 }
 
-async function pollingBench(): Promise<void> {
-	console.log(`\n## Polling (issue 4): sandbox with ${N} changed records, page size ${PAGE}`);
-	const { info, stop } = await startSeededSandbox(N);
+type WorkerResult = { ms: number; maxRssMb: number; items: number; distinct: number; hubRequests: number; hub?: { query: string; reason?: string } };
+
+function pollWorker(mode: 'poll' | 'bare', info: unknown): WorkerResult {
 	const dir = mkdtempSync(join(tmpdir(), 'oc-bench-'));
 	const infoFile = join(dir, 'info.json');
-	const urlsFile = join(dir, 'urls.json');
 	writeFileSync(infoFile, JSON.stringify(info));
-	const worker = (mode: 'poll' | 'bare') =>
-		JSON.parse(
-			execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'pollWorker.ts'), mode, infoFile, urlsFile], {
-				encoding: 'utf8',
-			}),
-		) as { ms: number; maxRssMb: number; items: number; hubRequests: number };
-	try {
-		// The first run also makes the sandbox serve (and cache) every page; then each side twice,
-		// alternating, each in its own process, keeping its best run.
-		const warm = worker('poll');
-		const runs = { bare: [worker('bare')], poll: [worker('poll')] };
-		runs.bare.push(worker('bare'));
-		runs.poll.push(worker('poll'));
-		const best = (xs: Array<{ ms: number; maxRssMb: number }>) => ({
-			ms: Math.min(...xs.map((x) => x.ms)),
-			rss: Math.min(...xs.map((x) => x.maxRssMb)),
-		});
-		const poll = best(runs.poll);
-		const bare = best(runs.bare);
-		line('items delivered', String(warm.items));
-		line('list requests / ceil(N / pageSize)   (goal 1.00)', `${warm.hubRequests} / ${Math.ceil(N / PAGE)} = ${(warm.hubRequests / Math.ceil(N / PAGE)).toFixed(3)}`);
-		line('poll() wall time / bare fetch+parse loop   (goal <= 1.15)', `${poll.ms.toFixed(0)} ms / ${bare.ms.toFixed(0)} ms = ${(poll.ms / bare.ms).toFixed(3)}`);
-		line('process peak RSS, poll() / bare loop   (goal <= 1.5)', `${poll.rss.toFixed(0)} MB / ${bare.rss.toFixed(0)} MB = ${(poll.rss / bare.rss).toFixed(2)}`);
-	} finally {
-		stop();
+	return JSON.parse(
+		execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'pollWorker.ts'), mode, infoFile, join(tmpdir(), `oc-bench-urls-${(info as { url: string }).url.replace(/\W/g, '')}.json`)], {
+			encoding: 'utf8',
+		}),
+	) as WorkerResult;
+}
+
+/** The hub's page size as the profile serves it (the seed's `pagination.max` is 100). */
+const servedPage = (ceql: 'full' | 'seed') => (ceql === 'seed' ? Math.min(PAGE, 100) : PAGE);
+
+async function pollingBench(): Promise<void> {
+	console.log(`\n## Polling (issues 4, 11): ${N} changed records, page size ${PAGE} asked (seed serves 100); load average ${loadAverage()}`);
+	const results: Record<string, { p1: string; p1Churn?: string; p2Time: string; p2Rss: string; detected: string }> = {};
+	for (const ceql of ['full', 'seed'] as const) {
+		const pages = Math.ceil(N / servedPage(ceql));
+		const { info, stop } = await startSeededSandbox({ count: N, ceql });
+		try {
+			// The first run also makes the sandbox serve every page once; then each side twice,
+			// alternating, each in its own process, keeping its best run.
+			const warm = pollWorker('poll', info);
+			const runs = { bare: [pollWorker('bare', info)], poll: [pollWorker('poll', info)] };
+			runs.bare.push(pollWorker('bare', info));
+			runs.poll.push(pollWorker('poll', info));
+			const best = (xs: WorkerResult[]) => ({ ms: Math.min(...xs.map((x) => x.ms)), rss: Math.min(...xs.map((x) => x.maxRssMb)) });
+			const poll = best(runs.poll);
+			const bare = best(runs.bare);
+			results[ceql] = {
+				p1: `${warm.hubRequests} / ${pages} = ${(warm.hubRequests / pages).toFixed(3)}   (${warm.items} items, ${warm.distinct} records)`,
+				p2Time: `${poll.ms.toFixed(0)} ms / ${bare.ms.toFixed(0)} ms = ${(poll.ms / bare.ms).toFixed(3)}`,
+				p2Rss: `${poll.rss.toFixed(0)} MB / ${bare.rss.toFixed(0)} MB = ${(poll.rss / bare.rss).toFixed(2)}`,
+				detected: warm.hub ? `${warm.hub.query}${warm.hub.reason ? ` (${warm.hub.reason.slice(0, 70)}…)` : ''}` : 'n/a',
+			};
+		} finally {
+			stop();
+		}
+		// 1% of the records change while the poll runs (one before each list request).
+		const churn = Math.ceil(N / 100);
+		const churned = await startSeededSandbox({ count: N, ceql, churn });
+		try {
+			const r = pollWorker('poll', churned.info);
+			results[ceql].p1Churn = `${r.hubRequests} / ${pages} = ${(r.hubRequests / pages).toFixed(3)}   (${r.items} items, ${r.distinct} of ${N} records)`;
+		} finally {
+			churned.stop();
+		}
+	}
+	for (const ceql of ['full', 'seed'] as const) {
+		const r = results[ceql];
+		console.log(`- ${ceql} profile (what the node detected: ${r.detected})`);
+		line(`  P1 list requests / ceil(N / ${servedPage(ceql)})   (goal ${ceql === 'full' ? '<= 1.01' : '<= 1.10'})`, r.p1);
+		line('  P1 with 1% of records changing during the poll', r.p1Churn ?? '');
+		line('  P2 poll() wall time / bare fetch+parse loop   (goal <= 1.15)', r.p2Time);
+		line('  P2 process peak RSS, poll() / bare loop   (goal <= 1.5)', r.p2Rss);
 	}
 
-	// The cursor after 1M records: a synthetic in-memory hub (no HTTP), the real poller.
+	// P4: the cursor after 1M records, an in-memory hub per profile (no HTTP), the real poller.
 	const M = 1_000_000;
 	const t0 = Date.UTC(2024, 0, 1) * 1000;
 	const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -70,22 +100,39 @@ async function pollingBench(): Promise<void> {
 		const d = new Date(Math.floor(us / 1000));
 		return `${d.toISOString().slice(0, 19)}.${pad(us % 1_000_000, 6)}+00:00`;
 	};
-	const records = Array.from({ length: M }, (_, i) => {
+	const rows = Array.from({ length: M }, (_, i) => {
 		const us = t0 + Math.floor(i / 5) * 1000 + (i % 3);
-		return { id: `lead_${pad(i, 22)}`, date_created: iso(us), date_updated: iso(us) };
-	}).sort((a, b) => (a.date_updated < b.date_updated ? -1 : a.date_updated > b.date_updated ? 1 : a.id < b.id ? -1 : 1));
-	let position = 0;
-	const sources: PollSources = {
-		listHub: async (_resource, query) => {
-			if (query.orderBy.includes('desc')) return { records: records.slice(-1) };
-			const page = records.slice(position, position + query.pageSize);
-			position += page.length;
-			return { records: page };
-		},
-		listEvents: async () => ({ data: [] }),
-	};
-	const result = await runPoll(sources, { objects: ['lead'], events: ['created', 'updated'], pageSize: 500, maxItemsPerPoll: 0, datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX", includeRaw: false, startFrom: { mode: 'all' } }, readPollState(undefined));
-	line(`stored cursor size after ${M} records   (goal <= 10 KB)`, `${JSON.stringify(result.state).length} bytes`);
+		return { id: `lead_${pad(i, 22)}`, date_created: iso(us), date_updated: iso(us), upd: us };
+	}).sort((a, b) => a.upd - b.upd || (a.id < b.id ? -1 : 1));
+	for (const ceql of ['full', 'seed'] as const) {
+		const sources: PollSources = { listHub: memoryHub(rows, ceql), listEvents: async () => ({ data: [] }) };
+		const result = await runPoll(sources, { objects: ['lead'], events: ['created', 'updated'], pageSize: 500, maxItemsPerPoll: 0, datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX", includeRaw: false, startFrom: { mode: 'all' } }, readPollState(undefined));
+		line(`- ${ceql}: P4 stored cursor after ${M} records   (goal <= 10 KB)`, `${JSON.stringify(result.state).length} bytes (${result.items.length} items)`);
+	}
+
+	// P5: 150 ms per hub page, 4 objects of 2,000 changed records: the objects are read concurrently.
+	const P5 = 2000;
+	for (const ceql of ['full', 'seed'] as const) {
+		const { info, stop } = await startSeededSandbox({ count: P5, ceql, objects: ['lead', 'contact', 'opportunity', 'task'] });
+		try {
+			await fetch(`${info.url}/__admin/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ path: '/elements/api-v2/hubs/crm/', delayMs: 150 }) });
+			const request = plainRequest(info.secrets, info.closeBaseUrl);
+			const sources: PollSources = { listHub: hubLister(new OpenConnectorsClient(request, info.ocBaseUrl), info.token), listEvents: async () => ({ data: [] }) };
+			// The steady state: the finding of an earlier poll is known (a first poll adds one refused request).
+			const previous = readPollState({ records: {}, events: {}, hub: ceql === 'seed' ? { query: 'portable', pollsUntilRecheck: 50 } : { query: 'keyset' } });
+			const started = performance.now();
+			const result = await runPoll(sources, { objects: ['lead', 'contact', 'opportunity', 'task'], events: ['created', 'updated'], pageSize: PAGE, maxItemsPerPoll: 0, datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX", includeRaw: false, startFrom: { mode: 'all' } }, previous);
+			const ms = performance.now() - started;
+			const pages = Math.ceil(P5 / servedPage(ceql));
+			line(`- ${ceql}: P5 poll wall / (${pages} pages x 150 ms)   (goal <= 1.3)`, `${ms.toFixed(0)} ms / ${pages * 150} ms = ${(ms / (pages * 150)).toFixed(3)}   (${result.items.length} items, ${result.requests.hub} hub requests in all)`);
+		} finally {
+			stop();
+		}
+	}
+}
+
+function loadAverage(): string {
+	return loadavg().map((x) => x.toFixed(2)).join(' ');
 }
 
 function webhookBench(): void {

@@ -56,6 +56,8 @@ export interface HubListOptions {
 	pageSize?: number;
 	nextPage?: string;
 	fields?: string;
+	/** Asks for `elements-total-count` (the number of records matching `where`). */
+	returnCount?: boolean;
 	/** The instance token: the request function folds it into the Authorization header. */
 	elementToken: string;
 	/** Further query parameters. */
@@ -67,6 +69,8 @@ export interface HubPage<T = Record<string, unknown>> {
 	/** Opaque `elements-next-page-token`; present even when the next page is empty. */
 	nextPage?: string;
 	returnedCount?: number;
+	/** `elements-total-count`, when asked for with `returnCount` and sent. */
+	totalCount?: number;
 	requestId?: string;
 }
 
@@ -222,6 +226,7 @@ export class OpenConnectorsClient {
 		if (options.pageSize !== undefined) qs.pageSize = options.pageSize;
 		if (options.nextPage !== undefined) qs.nextPage = options.nextPage;
 		if (options.fields !== undefined) qs.fields = options.fields;
+		if (options.returnCount) qs.returnCount = 'true';
 		const response = await this.send({
 			method: 'GET',
 			path: `/hubs/crm/${resource.replace(/^\/+/, '')}`,
@@ -233,10 +238,12 @@ export class OpenConnectorsClient {
 		const records = Array.isArray(body) ? (body as T[]) : [];
 		const count = header(response, 'elements-returned-count');
 		const nextPage = header(response, 'elements-next-page-token');
+		const total = header(response, 'elements-total-count');
 		return {
 			records,
 			nextPage: nextPage === undefined || nextPage === '' ? undefined : nextPage,
 			returnedCount: count === undefined || Number.isNaN(Number(count)) ? undefined : Number(count),
+			totalCount: total === undefined || total === '' || Number.isNaN(Number(total)) ? undefined : Number(total),
 			requestId: header(response, 'elements-request-id'),
 		};
 	}

@@ -4,7 +4,10 @@
 // Records (created/updated) come from the Open Connectors CRM hub, read in (date_updated, id) order
 // with KEYSET pages (each page asks for what lies after the last record seen) rather than the
 // platform's offset tokens, because an offset page shifts when a record changes between two page
-// requests and the record that slides across the boundary would be skipped for good.
+// requests and the record that slides across the boundary would be skipped for good. Keyset pages
+// need OR, parentheses, `id` comparisons and a two-field orderBy; where the platform refuses them or
+// ignores the second field, the poll reads date windows instead (polling/portableWalk.ts), and
+// remembers that finding (polling/querySupport.ts).
 // Deletes and merges leave nothing in the hub; they come from Close's event log.
 
 import type { CloseObject, TriggerEvent, TriggerItem } from './objects';
@@ -12,6 +15,9 @@ import { hubResourceOf } from './objects';
 import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
 import { fromCloseEvent, fromPolledRecord } from './normalize';
+import { walkPortableWindow } from './polling/portableWalk';
+import type { HubQueryMode, HubQuerySupport } from './polling/querySupport';
+import { UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './polling/querySupport';
 
 export type ProviderRecord = Record<string, unknown>;
 
@@ -20,6 +26,15 @@ export interface HubQuery {
 	orderBy: string;
 	pageSize: number;
 	nextPage?: string;
+	/** Asks for the platform's total count of matching records (`elements-total-count`). */
+	returnCount?: boolean;
+}
+
+export interface HubListing {
+	records: ProviderRecord[];
+	nextPage?: string;
+	/** The total count, when asked for and the platform gave it. */
+	total?: number;
 }
 
 export interface EventLogQuery {
@@ -30,7 +45,7 @@ export interface EventLogQuery {
 }
 
 export interface PollSources {
-	listHub(resource: string, query: HubQuery): Promise<{ records: ProviderRecord[]; nextPage?: string }>;
+	listHub(resource: string, query: HubQuery): Promise<HubListing>;
 	listEvents(query: EventLogQuery): Promise<{ data: ProviderRecord[]; cursor_next?: string | null }>;
 }
 
@@ -52,6 +67,8 @@ export interface PollState {
 	v: 1;
 	records: Partial<Record<CloseObject, PollCursor>>;
 	events: Partial<Record<CloseObject, PollCursor>>;
+	/** What the platform's hub queries support, as found by the poller (absent: not tried yet). */
+	hub?: HubQuerySupport;
 }
 
 /** What one object's read gives: its items (with their instant, to merge sources) and next cursor. */
@@ -81,6 +98,7 @@ export function readPollState(value: unknown): PollState {
 			if (read) state[part][object as CloseObject] = read;
 		}
 	}
+	if (v.hub !== undefined) state.hub = readHubSupport(v.hub);
 	return state;
 }
 
@@ -111,39 +129,69 @@ function startCursor(start: StartFrom): PollCursor {
 	return EMPTY_CURSOR;
 }
 
-export async function runPoll(sources: PollSources, settings: PollSettings, previous: PollState): Promise<PollResult> {
+export async function runPoll(
+	sources: PollSources,
+	settings: PollSettings,
+	previous: PollState,
+	options: { nowMs?: number } = {},
+): Promise<PollResult> {
 	const state: PollState = { v: 1, records: { ...previous.records }, events: { ...previous.events } };
 	const requests = { hub: 0, events: 0 };
-	const items: TriggerItem[] = [];
 	const wantsRecords = settings.events.some((e) => e === 'created' || e === 'updated');
 	const wantsLog = settings.events.some((e) => DELETE_MERGE.includes(e));
+	const support = readHubSupport(previous.hub);
+	const mode = queryModeFor(support, options.nowMs);
+	let refusal: string | undefined;
 
-	for (const object of settings.objects) {
+	// Objects are independent: read concurrently, so a poll lasts as long as its slowest object.
+	const readObject = async (object: CloseObject) => {
 		const perObject: Array<{ us: number; item: TriggerItem }> = [];
+		let records: PollCursor | undefined;
+		let events: PollCursor | undefined;
 		if (wantsRecords) {
 			const cursor = state.records[object];
-			if (!cursor && settings.startFrom.mode === 'now') {
-				state.records[object] = await newestRecordCursor(sources, object, settings, requests);
-			} else {
-				const read = await readRecords(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests);
-				state.records[object] = read.cursor;
-				for (const entry of read.items) perObject.push(entry);
-			}
+			const read = async (m: HubQueryMode) =>
+				!cursor && settings.startFrom.mode === 'now'
+					? { items: [], cursor: await newestRecordCursor(sources, object, settings, requests, m) }
+					: await readRecords(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests, m);
+			let result = await read(mode).catch((error: unknown) => {
+				if (mode !== 'keyset' || !(error instanceof UnsupportedHubQuery)) return Promise.reject(error);
+				refusal ??= error.reason;
+				return undefined;
+			});
+			result ??= await read('portable');
+			records = result.cursor;
+			for (const entry of result.items) perObject.push(entry);
 		}
 		if (wantsLog) {
 			const cursor = state.events[object];
 			if (!cursor && settings.startFrom.mode === 'now') {
-				state.events[object] = await newestEventCursor(sources, object, requests);
+				events = await newestEventCursor(sources, object, requests);
 			} else {
 				const read = await readEventLog(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests);
-				state.events[object] = read.cursor;
+				events = read.cursor;
 				for (const entry of read.items) perObject.push(entry);
 			}
 		}
 		// Stable: records and log events of one instant keep their own order.
 		perObject.sort((a, b) => a.us - b.us);
-		for (const entry of perObject) items.push(entry.item);
+		return { object, items: perObject.map((e) => e.item), records, events };
+	};
+	// Every object settles before the poll ends: none is left running when another one failed.
+	const settled = await Promise.allSettled(settings.objects.map(readObject));
+	const items: TriggerItem[] = [];
+	for (const outcome of settled) {
+		if (outcome.status === 'rejected') throw outcome.reason;
 	}
+	for (const outcome of settled) {
+		if (outcome.status !== 'fulfilled') continue;
+		const { object, records, events } = outcome.value;
+		if (records) state.records[object] = records;
+		if (events) state.events[object] = events;
+		for (const item of outcome.value.items) items.push(item);
+	}
+	if (wantsRecords) state.hub = nextHubSupport(support, mode, refusal, options.nowMs);
+	else if (previous.hub) state.hub = previous.hub;
 	return { items, state, requests };
 }
 
@@ -172,16 +220,93 @@ function nextFloor(newest: Instant | null, stoppedAt: Instant | null, start: Pol
 	return floor;
 }
 
+/** A hub request in the keyset way: a refusal of the query form means "use the portable way". */
+async function keysetList(sources: PollSources, resource: string, query: HubQuery): Promise<HubListing> {
+	return await sources.listHub(resource, query).catch((error: unknown) => {
+		if (!isRefusedQuery(error)) return Promise.reject(error);
+		const message = error instanceof Error ? error.message : String(error);
+		const status = (error as { statusCode: number }).statusCode;
+		return Promise.reject(new UnsupportedHubQuery(`HTTP ${status} for where=${query.where ?? ''} orderBy=${query.orderBy}: ${message}`));
+	});
+}
+
 /** The newest record's date: every write made from now on gets this date or a later one. */
 async function newestRecordDate(
 	sources: PollSources,
 	object: CloseObject,
 	requests: PollResult['requests'],
+	mode: HubQueryMode,
 ): Promise<{ newest: Instant | null; first: ProviderRecord | undefined }> {
 	requests.hub++;
-	const page = await sources.listHub(hubResourceOf(object), { orderBy: 'date_updated desc, id desc', pageSize: 1 });
+	const resource = hubResourceOf(object);
+	const page =
+		mode === 'keyset'
+			? await keysetList(sources, resource, { orderBy: 'date_updated desc, id desc', pageSize: 1 })
+			: await sources.listHub(resource, { orderBy: 'date_updated desc', pageSize: 1 });
 	const first = page.records[0];
 	return { newest: first ? recordDate(first, 'date_updated', object) : null, first };
+}
+
+/** What one poll does with the records it reads, whichever way it pages. */
+class RecordCollector {
+	readonly items: Array<{ us: number; item: TriggerItem }> = [];
+	private readonly seen: Set<string>;
+	private readonly cap: number;
+	private readonly wantCreated: boolean;
+	private readonly wantUpdated: boolean;
+	private readonly tailFrom: number;
+	// Only what the next cursor can need: versions from the newest date on, and the group at the
+	// instant the poll is at (the cursor's floor is one of those two instants).
+	private readonly tail: Array<{ us: number; id: string }> = [];
+	private group: Array<{ us: number; id: string }> = [];
+	private firstRead: Instant | null = null;
+	private stoppedAt: Instant | null = null;
+
+	constructor(
+		private readonly object: CloseObject,
+		private readonly settings: PollSettings,
+		private readonly start: PollCursor,
+		private readonly newest: Instant | null,
+	) {
+		this.seen = new Set(start.seen);
+		this.cap = settings.maxItemsPerPoll > 0 ? settings.maxItemsPerPoll : Infinity;
+		this.wantCreated = settings.events.includes('created');
+		this.wantUpdated = settings.events.includes('updated');
+		this.tailFrom = newest ? newest.us : -Infinity;
+	}
+
+	identify(record: ProviderRecord): { at: string; us: number; id: string } {
+		const id = recordId(record, this.object);
+		return { id, ...recordDate(record, 'date_updated', this.object) };
+	}
+
+	/** False when the cap is reached: the record is left for the next poll. */
+	take(record: ProviderRecord, at: string, us: number, id: string): boolean {
+		// A coarse date pattern makes the query return older records too; they are dropped here.
+		if (isBehindCursor(this.start, this.seen, us, id)) return true;
+		this.firstRead ??= { at, us };
+		const item = fromPolledRecord(this.object, record, {
+			source: 'polling',
+			includeRaw: this.settings.includeRaw,
+			cursorMicros: this.start.atUs ?? undefined,
+		});
+		if (item.event === 'created' ? this.wantCreated : this.wantUpdated) {
+			if (this.items.length >= this.cap) return false;
+			this.items.push({ us, item });
+		}
+		if (us >= this.tailFrom) this.tail.push({ us, id });
+		else if (this.stoppedAt && this.stoppedAt.us === us) this.group.push({ us, id });
+		else this.group = [{ us, id }];
+		this.stoppedAt = { at, us };
+		return true;
+	}
+
+	result(): ObjectRead {
+		// Restart where this poll stopped, or earlier where writes made during this poll may land. An
+		// empty hub at the start means everything read was written during this poll.
+		const floor = nextFloor(this.newest ?? this.firstRead, this.stoppedAt, this.start);
+		return { items: this.items, cursor: settleCursor(floor, [...this.group, ...this.tail], this.start) };
+	}
 }
 
 async function readRecords(
@@ -190,56 +315,50 @@ async function readRecords(
 	settings: PollSettings,
 	start: PollCursor,
 	requests: PollResult['requests'],
+	mode: HubQueryMode,
 ): Promise<ObjectRead> {
 	const resource = hubResourceOf(object);
+	const { newest } = await newestRecordDate(sources, object, requests, mode);
+	const collector = new RecordCollector(object, settings, start, newest);
+	if (mode === 'portable') {
+		// Nothing in the hub when the poll began: whatever is there now comes next poll.
+		if (!newest) return { items: [], cursor: start };
+		await walkPortableWindow({
+			list: async (query) => {
+				requests.hub++;
+				return await sources.listHub(resource, query);
+			},
+			datePattern: settings.datePattern,
+			pageSize: settings.pageSize,
+			from: start.atUs,
+			to: newest.us,
+			identify: (record) => collector.identify(record),
+			take: (record, us, id) => collector.take(record, String(record.date_updated), us, id),
+		});
+		return collector.result();
+	}
 	const exact = patternResolutionMicros(settings.datePattern) === 1;
 	const orderBy = 'date_updated asc, id asc';
-	const cap = settings.maxItemsPerPoll > 0 ? settings.maxItemsPerPoll : Infinity;
-	const wantCreated = settings.events.includes('created');
-	const wantUpdated = settings.events.includes('updated');
-	const seen = new Set(start.seen);
-	const { newest } = await newestRecordDate(sources, object, requests);
-	const items: Array<{ us: number; item: TriggerItem }> = [];
-	// Only what the next cursor can need: versions from the newest date on, and the group at the
-	// instant the poll is at (the cursor's floor is one of those two instants).
-	const tail: Array<{ us: number; id: string }> = [];
-	let group: Array<{ us: number; id: string }> = [];
-	const tailFrom = newest ? newest.us : -Infinity;
-	let firstRead: Instant | null = null;
-	let stoppedAt: Instant | null = null;
 	let where: string | undefined =
 		start.atUs === null ? undefined : `date_updated >= ${ceqlString(formatInstant(start.atUs, settings.datePattern))}`;
 	let nextPage: string | undefined;
+	let previous: { us: number; id: string } | undefined;
 
-	pages: for (;;) {
+	for (;;) {
 		requests.hub++;
-		const page = await sources.listHub(resource, { where, orderBy, pageSize: settings.pageSize, nextPage });
-		let last: { us: number; id: string } | undefined;
+		const page = await keysetList(sources, resource, { where, orderBy, pageSize: settings.pageSize, nextPage });
 		for (const record of page.records) {
-			const id = recordId(record, object);
-			const { at, us } = recordDate(record, 'date_updated', object);
-			last = { us, id };
-			// A coarse date pattern makes the query return older records too; they are dropped here.
-			if (isBehindCursor(start, seen, us, id)) continue;
-			firstRead ??= { at, us };
-			const item = fromPolledRecord(object, record, {
-				source: 'polling',
-				includeRaw: settings.includeRaw,
-				cursorMicros: start.atUs ?? undefined,
-			});
-			const wanted = item.event === 'created' ? wantCreated : wantUpdated;
-			if (wanted) {
-				if (items.length >= cap) break pages;
-				items.push({ us, item });
+			const { at, us, id } = collector.identify(record);
+			// Keyset pages rely on the asked order; a platform that ignores the second field is caught here.
+			if (previous && (us < previous.us || (us === previous.us && id <= previous.id))) {
+				throw new UnsupportedHubQuery(`records out of the asked order (orderBy=${orderBy}): ${previous.id} then ${id}`);
 			}
-			if (us >= tailFrom) tail.push({ us, id });
-			else if (stoppedAt && stoppedAt.us === us) group.push({ us, id });
-			else group = [{ us, id }];
-			stoppedAt = { at, us };
+			previous = { us, id };
+			if (!collector.take(record, at, us, id)) return collector.result();
 		}
-		if (page.records.length < settings.pageSize || !last) break;
+		if (page.records.length < settings.pageSize || !previous) break;
 		if (exact) {
-			where = keysetWhere(last, settings.datePattern);
+			where = keysetWhere(previous, settings.datePattern);
 			nextPage = undefined;
 		} else {
 			// Keyset needs exact literals; with a coarse pattern follow the platform's own paging.
@@ -247,9 +366,7 @@ async function readRecords(
 			nextPage = page.nextPage;
 		}
 	}
-	// Restart where this poll stopped, or earlier where writes made during this poll may land. An
-	// empty hub at the start means everything read was written during this poll.
-	return { items, cursor: settleCursor(nextFloor(newest ?? firstRead, stoppedAt, start), [...group, ...tail], start) };
+	return collector.result();
 }
 
 async function newestRecordCursor(
@@ -257,26 +374,42 @@ async function newestRecordCursor(
 	object: CloseObject,
 	settings: PollSettings,
 	requests: PollResult['requests'],
+	mode: HubQueryMode,
 ): Promise<PollCursor> {
-	const { newest } = await newestRecordDate(sources, object, requests);
+	const { newest } = await newestRecordDate(sources, object, requests, mode);
 	if (!newest) return EMPTY_CURSOR;
 	// Everything already at the newest instant counts as seen; only later writes are news.
 	const exact = patternResolutionMicros(settings.datePattern) === 1;
-	const literal = ceqlString(formatInstant(newest.us, settings.datePattern));
 	const handled: Array<{ us: number; id: string }> = [];
+	const resource = hubResourceOf(object);
+	if (mode === 'portable') {
+		await walkPortableWindow({
+			list: async (query) => {
+				requests.hub++;
+				return await sources.listHub(resource, query);
+			},
+			datePattern: settings.datePattern,
+			pageSize: settings.pageSize,
+			from: newest.us,
+			to: newest.us,
+			identify: (record) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
+			take: (_record, us, id) => {
+				if (us === newest.us) handled.push({ us, id });
+				return true;
+			},
+		});
+		return settleCursor(newest, handled, EMPTY_CURSOR);
+	}
+	const literal = ceqlString(formatInstant(newest.us, settings.datePattern));
 	let where = exact ? `date_updated = ${literal}` : `date_updated >= ${literal}`;
 	let nextPage: string | undefined;
 	for (;;) {
 		requests.hub++;
-		const page = await sources.listHub(hubResourceOf(object), {
-			where,
-			orderBy: 'date_updated asc, id asc',
-			pageSize: settings.pageSize,
-			nextPage,
-		});
+		const page = await keysetList(sources, resource, { where, orderBy: 'date_updated asc, id asc', pageSize: settings.pageSize, nextPage });
 		let lastId: string | undefined;
 		for (const record of page.records) {
 			const id = recordId(record, object);
+			if (lastId !== undefined && id <= lastId) throw new UnsupportedHubQuery(`records out of the asked order (orderBy=date_updated asc, id asc): ${lastId} then ${id}`);
 			lastId = id;
 			const { us } = recordDate(record, 'date_updated', object);
 			if (us === newest.us) handled.push({ us, id });
@@ -362,10 +495,16 @@ async function readEventLog(
 }
 
 /** "Fetch test event": the newest record of each selected object, without touching any cursor. */
-export async function sampleItems(sources: PollSources, settings: PollSettings): Promise<TriggerItem[]> {
+export async function sampleItems(sources: PollSources, settings: PollSettings, previous?: PollState): Promise<TriggerItem[]> {
 	const items: TriggerItem[] = [];
+	let mode = readHubSupport(previous?.hub).query;
 	for (const object of settings.objects) {
-		const { first } = await newestRecordDate(sources, object, { hub: 0, events: 0 });
+		const newest = async () => await newestRecordDate(sources, object, { hub: 0, events: 0 }, mode);
+		const { first } = await newest().catch(async (error: unknown) => {
+			if (!(error instanceof UnsupportedHubQuery)) return Promise.reject(error);
+			mode = 'portable';
+			return await newest();
+		});
 		if (first) items.push(fromPolledRecord(object, first, { source: 'polling', includeRaw: settings.includeRaw }));
 	}
 	return items;

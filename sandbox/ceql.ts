@@ -345,3 +345,42 @@ export function lowerBound(e: Expr, field = 'date_updated'): number {
 			return 0;
 	}
 }
+
+/**
+ * The largest date_updated (epoch micros) any matching record can have, or Infinity: AND takes the
+ * smaller bound, OR the larger.
+ */
+export function upperBound(e: Expr, field = 'date_updated'): number {
+	switch (e.kind) {
+		case 'and':
+			return Math.min(upperBound(e.left, field), upperBound(e.right, field));
+		case 'or':
+			return Math.max(upperBound(e.left, field), upperBound(e.right, field));
+		case 'cmp':
+			if (e.field === field && typeof e.value === 'string' && (e.op === '<' || e.op === '<=' || e.op === '=')) {
+				return instantOf(e.value) ?? Infinity;
+			}
+			return Infinity;
+		default:
+			return Infinity;
+	}
+}
+
+const SEED_OPERATORS = new Set(['>', '>=', '<', '<=']);
+
+/**
+ * What the `seed` profile refuses, as the platform's 400 would word it; undefined when the query is
+ * one the Close.io seed shows: `date_updated <op> '<date>'` with op in > >= < <=, and AND of those.
+ */
+export function seedRejection(src: string, e: Expr): string | undefined {
+	if (tokenize(src).some((t) => t.t === 'lp' || t.t === 'rp')) return 'parentheses are not supported by the closeio element';
+	const check = (x: Expr): string | undefined => {
+		if (x.kind === 'and') return check(x.left) ?? check(x.right);
+		if (x.kind === 'or') return 'OR is not supported by the closeio element';
+		if (x.kind !== 'cmp') return 'only comparisons on date_updated are supported by the closeio element';
+		if (x.field !== 'date_updated') return `the closeio element cannot query on '${x.field}'`;
+		if (!SEED_OPERATORS.has(x.op)) return `operator '${x.op}' is not supported on date_updated by the closeio element`;
+		return undefined;
+	};
+	return check(e);
+}

@@ -8,7 +8,7 @@ import { CLOSE_PREFIX, CloseApi, RateLimitOptions, WebhookSubscription, isCloseT
 import { Clock } from './clock';
 import { Fault, FaultSpec, Faults } from './faults';
 import { DeliveryRecord, Outbox } from './outbound';
-import { Instance, OC_PREFIX, OpenConnectorsApi } from './openConnectors';
+import { CeqlProfile, Instance, OC_PREFIX, OpenConnectorsApi, QueryProfile } from './openConnectors';
 import { Poller } from './poller';
 import { Ctx, HttpError, Reply, Route, match, objectBody, route } from './router';
 import { CloseEvent, CloseObjectType, CloseRecord, CloseStore, SeedSpec, StoreError } from './store';
@@ -17,7 +17,7 @@ import { formatCloseDate } from './time';
 export type { CloseObjectType, CloseRecord, CloseEvent, SeedSpec } from './store';
 export type { FaultSpec, Fault } from './faults';
 export type { DeliveryRecord } from './outbound';
-export type { Instance } from './openConnectors';
+export type { Instance, CeqlProfile, QueryProfile } from './openConnectors';
 export type { WebhookSubscription } from './close';
 
 export interface SandboxOptions {
@@ -34,6 +34,10 @@ export interface SandboxOptions {
 	closeRateLimit?: Partial<RateLimitOptions>;
 	/** Outbound delivery timeout (Close expects an answer within 15 s); default 15000. */
 	deliveryTimeoutMs?: number;
+	/** What the CRM hub's query language accepts: 'full' (default) or 'seed' (see sandbox/README.md). */
+	ceql?: CeqlProfile;
+	/** With ceql 'seed': a second orderBy field is ignored (default) or answered 400. */
+	extraOrderBy?: QueryProfile['extraOrderBy'];
 }
 
 export interface SandboxSecrets {
@@ -120,6 +124,9 @@ export interface SandboxAdmin {
 	/** Creates a Close webhook subscription in-process (same validation as POST /webhook/). */
 	createWebhook(body: { url: string; events: Array<{ object_type: string; action: string }>; verify_ssl?: boolean }): WebhookSubscription;
 	setLegacyFormat(subscriptionId: string, legacy: boolean): void;
+	/** The CRM hub's query profile (kept across reset()). */
+	queryProfile(): QueryProfile;
+	setQueryProfile(profile: Partial<QueryProfile>): QueryProfile;
 	/** Polls one instance now (platform poller, issue 7). */
 	runPoller(instanceId: number): Promise<void>;
 	/** Resolves when no outbound delivery is in flight or waiting for a retry. */
@@ -196,6 +203,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		...(options.closeRateLimit ?? {}),
 	});
 	const oc = new OpenConnectorsApi(store, clock, outbox, () => secrets, () => baseUrl + CLOSE_PREFIX, () => retryScale);
+	oc.setQueryProfile({ ceql: options.ceql ?? 'full', extraOrderBy: options.extraOrderBy ?? 'ignore' });
 	const poller = new Poller(oc, clock, pollerScale);
 	oc.onInstanceChanged = (inst, id) => poller.instanceChanged(inst, id);
 
@@ -306,6 +314,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (legacy) closeApi.legacy.add(id);
 			else closeApi.legacy.delete(id);
 		},
+		queryProfile: () => oc.queryProfile(),
+		setQueryProfile: (profile) => oc.setQueryProfile(profile),
 		runPoller: (id) => poller.runNow(id),
 		idle: () => outbox.idle(),
 		async waitForDeliveries(predicate, timeoutMs = 5000) {
@@ -515,6 +525,11 @@ function adminHttpRoutes(admin: SandboxAdmin, store: CloseStore): Route[] {
 			return { status: 200, body: admin.merge(String(b.source), String(b.destination), at(b)) };
 		}),
 		route('GET', `${A}/events`, () => ({ status: 200, body: admin.events() })),
+		route('GET', `${A}/ceql`, () => ({ status: 200, body: admin.queryProfile() })),
+		route('PUT', `${A}/ceql`, (c) => {
+			const b = objectBody(c);
+			return { status: 200, body: admin.setQueryProfile({ ceql: b.ceql as CeqlProfile, extraOrderBy: b.extraOrderBy as QueryProfile['extraOrderBy'], tieSeed: b.tieSeed as number }) };
+		}),
 		route('GET', `${A}/faults`, () => ({ status: 200, body: admin.faults().map((f) => ({ ...f, path: String(f.path), random: undefined })) })),
 		route('POST', `${A}/faults`, (c) => {
 			const b = objectBody(c);

@@ -2,9 +2,9 @@
 // store, the Close webhook receive endpoint and the notifications it relays.
 
 import { createHmac } from 'node:crypto';
-import { CeqlError, Expr, compareValues, evaluate, fieldValue, lowerBound, parseWhere, validate } from './ceql';
+import { CeqlError, Expr, compareValues, evaluate, fieldValue, lowerBound, parseWhere, seedRejection, upperBound, validate } from './ceql';
 import { Clock } from './clock';
-import { base64Token, uuid } from './ids';
+import { base64Token, seededRandom, uuid } from './ids';
 import { Outbox } from './outbound';
 import { Ctx, HttpError, Reply, Route, jsonBody, objectBody, route } from './router';
 import { CloseObjectType, CloseRecord, CloseStore, Entry } from './store';
@@ -75,6 +75,23 @@ function ocError(status: number, message: string, providerMessage?: string): Htt
 	return new HttpError(status, message, providerMessage ? { providerMessage } : {});
 }
 
+/**
+ * What the CRM hub's query language accepts. `full`: the documented CEQL (OR, parentheses, several
+ * orderBy fields, id comparisons, a stable order). `seed`: only what public sources show working on
+ * closeio (see QueryProfile).
+ */
+export type CeqlProfile = 'full' | 'seed';
+
+export interface QueryProfile {
+	ceql: CeqlProfile;
+	/** seed only: a second orderBy field is ignored (default) or answered 400. */
+	extraOrderBy: 'ignore' | 'reject';
+	/** seed only: seeds the per-request shuffle of records that share the ordered value. */
+	tieSeed: number;
+}
+
+export const DEFAULT_QUERY_PROFILE: QueryProfile = { ceql: 'full', extraOrderBy: 'ignore', tieSeed: 1 };
+
 interface Notification {
 	instanceId: number;
 	events: Array<Record<string, unknown>>;
@@ -87,6 +104,8 @@ export class OpenConnectorsApi {
 	private nextConfigId = 5001;
 	/** resource|where|version -> offset -> index in the sorted array where that offset starts. */
 	private offsetCache = new Map<string, Map<number, number>>();
+	private profile: QueryProfile = { ...DEFAULT_QUERY_PROFILE };
+	private tieRandom = seededRandom(DEFAULT_QUERY_PROFILE.tieSeed);
 	/** Set by the poller module so configuration changes reschedule it. */
 	onInstanceChanged: (instance: Instance | undefined, id: number) => void = () => undefined;
 
@@ -105,6 +124,23 @@ export class OpenConnectorsApi {
 			this.onInstanceChanged(undefined, id);
 		}
 		this.offsetCache.clear();
+	}
+
+	queryProfile(): QueryProfile {
+		return { ...this.profile };
+	}
+
+	setQueryProfile(profile: Partial<QueryProfile>): QueryProfile {
+		const next = { ...this.profile };
+		for (const [k, v] of Object.entries(profile)) if (v !== undefined) (next as Record<string, unknown>)[k] = v;
+		if (next.ceql !== 'full' && next.ceql !== 'seed') throw new HttpError(400, `ceql must be 'full' or 'seed', not '${String(next.ceql)}'`);
+		if (next.extraOrderBy !== 'ignore' && next.extraOrderBy !== 'reject') {
+			throw new HttpError(400, `extraOrderBy must be 'ignore' or 'reject', not '${String(next.extraOrderBy)}'`);
+		}
+		if (!Number.isInteger(next.tieSeed)) throw new HttpError(400, 'tieSeed must be an integer');
+		this.profile = next;
+		this.tieRandom = seededRandom(next.tieSeed);
+		return this.queryProfile();
 	}
 
 	/** Null when the User/Organization secrets match; the 401 to send otherwise. */
@@ -384,7 +420,8 @@ export class OpenConnectorsApi {
 	}
 
 	private hubList(c: Ctx): Reply {
-		this.hubInstance(c);
+		const inst = this.hubInstance(c);
+		const seed = this.profile.ceql === 'seed';
 		const resource = c.params[0];
 		const type = this.resourceType(resource);
 		const whereText = c.query.get('where');
@@ -397,8 +434,14 @@ export class OpenConnectorsApi {
 				if (e instanceof CeqlError) throw ocError(400, `Invalid where clause: ${e.message}`);
 				throw e;
 			}
+			const refused = seed ? seedRejection(whereText, where) : undefined;
+			if (refused) throw ocError(400, `Invalid where clause: ${refused}`);
 		}
-		const order = this.parseOrder(c.query.get('orderBy'));
+		let order = this.parseOrder(c.query.get('orderBy'));
+		if (seed && order.length > 1) {
+			if (this.profile.extraOrderBy === 'reject') throw ocError(400, 'Invalid orderBy: the closeio element orders by one field only');
+			order = order.slice(0, 1);
+		}
 		let pageSize = 200;
 		const ps = c.query.get('pageSize');
 		if (ps !== null && ps !== '') {
@@ -406,6 +449,8 @@ export class OpenConnectorsApi {
 			if (!Number.isInteger(pageSize) || pageSize < 1) throw ocError(400, `Invalid pageSize: ${ps}`);
 			pageSize = Math.min(pageSize, 500);
 		}
+		// The closeio seed pages Close by offset, at most `pagination.max` (100) records a page.
+		if (seed) pageSize = Math.min(pageSize, Number(inst.configuration['pagination.max']) || 100);
 		let offset = 0;
 		const token = c.query.get('nextPage');
 		if (token) {
@@ -422,7 +467,9 @@ export class OpenConnectorsApi {
 			offset = (page - 1) * pageSize;
 		}
 		const returnCount = c.query.get('returnCount') === 'true';
-		const { rows, total } = this.query(type, resource, whereText ?? '', where, order, offset, pageSize, returnCount);
+		const { rows, total } = seed
+			? this.seedQuery(type, where, order[0], offset, pageSize, returnCount)
+			: this.query(type, resource, whereText ?? '', where, order, offset, pageSize, returnCount);
 		const headers: Record<string, string> = {
 			'elements-next-page-token': Buffer.from(JSON.stringify({ offset: offset + pageSize, pageSize })).toString('base64'),
 			'elements-returned-count': String(rows.length),
@@ -489,6 +536,66 @@ export class OpenConnectorsApi {
 			return 0;
 		});
 		return { rows: all.slice(offset, offset + pageSize), total: all.length };
+	}
+
+	/**
+	 * The `seed` profile's page: one order field, records sharing its value shuffled afresh for each
+	 * request, offset counted over the set as it is now (a record that changed since the previous
+	 * page moves, and shifts the others).
+	 */
+	seedQuery(
+		type: CloseObjectType,
+		where: Expr | undefined,
+		order: { field: string; desc: boolean },
+		offset: number,
+		pageSize: number,
+		returnCount: boolean,
+	): { rows: Entry[]; total: number } {
+		const table = this.store.tables[type];
+		const sorted = table.sorted;
+		const test = (e: Entry): boolean => !where || evaluate(where, e.rec, e.upd);
+		const shuffleTies = (xs: Entry[], key: (e: Entry) => unknown): Entry[] => {
+			for (let from = 0; from < xs.length; ) {
+				let to = from + 1;
+				while (to < xs.length && key(xs[to]) === key(xs[from])) to++;
+				for (let i = to - 1; i > from; i--) {
+					const j = from + Math.floor(this.tieRandom() * (i - from + 1));
+					[xs[i], xs[j]] = [xs[j], xs[i]];
+				}
+				from = to;
+			}
+			return xs;
+		};
+		if (order.field === 'date_updated') {
+			// Walk the date index between the query's bounds, up to the page and the rest of its last tie.
+			const start = where ? table.lowerIndex(lowerBound(where)) : 0;
+			const ub = where ? upperBound(where) : Infinity;
+			const end = ub === Infinity ? sorted.length : table.lowerIndex(ub + 1);
+			const want = offset + pageSize;
+			const picked: Entry[] = [];
+			const step = order.desc ? -1 : 1;
+			let i = order.desc ? end - 1 : start;
+			const inside = (k: number) => (order.desc ? k >= start : k < end);
+			for (; inside(i); i += step) {
+				const e = sorted[i];
+				if (picked.length >= want && e.upd !== picked[picked.length - 1].upd) break;
+				if (test(e)) picked.push(e);
+			}
+			let total = 0;
+			if (returnCount) for (let k = start; k < end; k++) if (test(sorted[k])) total++;
+			return { rows: shuffleTies(picked, (e) => e.upd).slice(offset, want), total };
+		}
+		const all = sorted.filter(test).map((e) => ({ e, v: fieldValue(e.rec, order.field) }));
+		all.sort((a, b) => {
+			const c = compareValues(order.field, a.v, b.v as string);
+			const d = c === undefined ? (a.v == null ? (b.v == null ? 0 : -1) : 1) : c;
+			return order.desc ? -d : d;
+		});
+		const rows = shuffleTies(
+			all.map((x) => x.e),
+			(e) => fieldValue(e.rec, order.field),
+		);
+		return { rows: rows.slice(offset, offset + pageSize), total: all.length };
 	}
 
 	presentFor(type: CloseObjectType, rec: CloseRecord): CloseRecord {

@@ -7,6 +7,7 @@ import { CLOSE_OBJECTS, TRIGGER_EVENTS } from '../../lib/objects';
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/pollerConfiguration';
 import type { PollSettings, PollSources, StartFrom } from '../../lib/polling';
 import { readPollState, runPoll, sampleItems } from '../../lib/polling';
+import { hubLister } from '../../lib/polling/hubLister';
 import { toNodeApiError } from '../shared/errors';
 import { getInstanceId } from '../shared/instanceLocator';
 import { connect } from '../shared/transport';
@@ -81,21 +82,19 @@ export async function pollClose(this: Ctx): Promise<INodeExecutionData[][] | nul
 		token = await connection.oc.getInstanceToken(instanceId);
 		const elementToken = token;
 		const sources: PollSources = {
-			listHub: async (resource, query) => {
-				const page = await connection.oc.listHubPage(resource, { ...query, elementToken });
-				return { records: page.records, nextPage: page.nextPage };
-			},
+			listHub: hubLister(connection.oc, elementToken),
 			listEvents: async (query) => {
 				const page = await connection.close.listEvents(query);
 				return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
 			},
 		};
+		const staticData = this.getWorkflowStaticData('node');
 		if (this.getMode() === 'manual') {
-			const items = await sampleItems(sources, settings);
+			const items = await sampleItems(sources, settings, readPollState(staticData.polling));
 			return items.length ? [this.helpers.returnJsonArray(items as unknown as IDataObject[])] : null;
 		}
-		const staticData = this.getWorkflowStaticData('node');
-		const result = await runPoll(sources, settings, readPollState(staticData.polling));
+		// nowMs paces the re-check of what the platform's queries support (see README, Polling mode).
+		const result = await runPoll(sources, settings, readPollState(staticData.polling), { nowMs: Date.now() });
 		staticData.polling = result.state as unknown as IDataObject;
 		if (result.items.length === 0) return null;
 		return [this.helpers.returnJsonArray(result.items as unknown as IDataObject[])];

@@ -169,8 +169,8 @@ describe('CloseIoTrigger polling mode', () => {
 
 		const a = sandbox.admin.create('lead', { name: 'During outage A' });
 		const b = sandbox.admin.create('lead', { name: 'During outage B' });
-		// 400 is not retried: one request, one failure.
-		sandbox.admin.addFault({ path: /\/hubs\/crm\/accounts/, status: 400, body: { message: `bad ${sandbox.secrets.userSecret}` }, times: 1 });
+		// 403 is not retried: one request, one failure (a 400 would mean "query form not supported").
+		sandbox.admin.addFault({ path: /\/hubs\/crm\/accounts/, status: 403, body: { message: `bad ${sandbox.secrets.userSecret}` }, times: 1 });
 		const error = await poll().then(
 			() => undefined,
 			(e: unknown) => e,
@@ -213,7 +213,7 @@ describe('CloseIoTrigger polling mode', () => {
 		const stop = sandbox.admin.onRequest((info) => {
 			if (info.path.includes('/hubs/crm/accounts')) {
 				seen += 1;
-				if (seen === 2) sandbox.admin.addFault({ path: /\/hubs\/crm\/accounts/, status: 400, times: 1 });
+				if (seen === 2) sandbox.admin.addFault({ path: /\/hubs\/crm\/accounts/, status: 403, times: 1 });
 			}
 		});
 		await expect(poll()).rejects.toBeInstanceOf(NodeApiError);

@@ -1,0 +1,174 @@
+// Reads a window of the CRM hub (`from` <= date_updated <= `to`) with only what the closeio seed
+// shows: `date_updated` comparisons joined by AND, `orderBy=date_updated asc`, no OR, no `id`
+// comparison, no stable order among records of one instant.
+//
+// Why no offset paging: the platform pages by offset over the live set, so a record that changes
+// between two page requests leaves the window and shifts the others left, and one slides past the
+// page boundary unread. Instead each page is a new query starting AT the last instant read
+// (`date_updated >= last`): whatever shifted, everything after that instant is still ahead. The
+// instant itself is read again (its records may have been split across the page end, in a random
+// order) and the versions already handled there are skipped. Only an instant holding a whole page
+// (more records in one instant than a page) needs offsets: it is read until every one of its records
+// was seen, checked against the platform's total count; nothing new can land at such an instant
+// while it is read, because it lies before `to`, the newest date noted before the poll began.
+
+import { formatInstant, parseWithPattern, patternResolutionMicros } from '../datePattern';
+import type { HubListing, HubQuery, ProviderRecord } from '../polling';
+import { versionKey } from '../pollCursor';
+
+/** The platform's page limit (`pagination.max` of the closeio seed); a shorter page ends a walk. */
+export const PLATFORM_PAGE_MAX = 100;
+/** Reading an instant larger than a page gives up after this many pages (something else is wrong). */
+const MAX_INSTANT_PAGES = 1000;
+
+export interface PortableWindow {
+	list(query: HubQuery): Promise<HubListing>;
+	datePattern: string;
+	pageSize: number;
+	/** Inclusive lower bound (epoch us), or null for "from the oldest". */
+	from: number | null;
+	/** Inclusive upper bound (epoch us): the newest date noted before the poll. */
+	to: number;
+	/** The record's date (epoch us) and id; throws for a record without them. */
+	identify(record: ProviderRecord): { us: number; id: string };
+	/** Takes one record version, once per walk; false stops the walk (the poll's cap). */
+	take(record: ProviderRecord, us: number, id: string): boolean;
+}
+
+/** How the query writes instants with the user's date pattern (exact, or truncated to a unit). */
+class Literals {
+	readonly exact: boolean;
+	private readonly resolution: number;
+	constructor(private readonly pattern: string) {
+		this.resolution = patternResolutionMicros(pattern);
+		this.exact = this.resolution === 1;
+		if (!Number.isFinite(this.resolution)) throw new Error(`Date Pattern "${pattern}" renders no time of day`);
+	}
+	text(us: number): string {
+		return formatInstant(us, this.pattern);
+	}
+	quoted(us: number): string {
+		return `'${this.text(us).replace(/'/g, "''")}'`;
+	}
+	/** What a literal can tell apart: the instant itself, or its truncated text. */
+	bucket(us: number): string | number {
+		return this.exact ? us : this.text(us);
+	}
+	/** `date_updated` after the bucket of `us` (exclusive). */
+	after(us: number): string {
+		if (this.exact) return `date_updated > ${this.quoted(us)}`;
+		return `date_updated >= ${this.quoted(this.nextBucketStart(us))}`;
+	}
+	/** `date_updated` up to the end of the bucket of `us` (inclusive). */
+	upTo(us: number): string {
+		if (this.exact) return `date_updated <= ${this.quoted(us)}`;
+		return `date_updated < ${this.quoted(this.nextBucketStart(us))}`;
+	}
+	/**
+	 * The start of the next bucket: a unit counted at its longest (31-day month, 366-day year) added
+	 * to the start of this one always lands inside the next one, which truncation then starts.
+	 */
+	private nextBucketStart(us: number): number {
+		const start = parseWithPattern(this.text(us), this.pattern);
+		return parseWithPattern(this.text(start + this.resolution), this.pattern);
+	}
+}
+
+export async function walkPortableWindow(w: PortableWindow): Promise<void> {
+	const lit = new Literals(w.datePattern);
+	const orderBy = 'date_updated asc';
+	const upper = lit.upTo(w.to);
+	// Versions taken at the current boundary bucket: the next page starts there again.
+	let boundary: string | number | undefined;
+	const takenAtBoundary = new Set<string>();
+	const takeOnce = (record: ProviderRecord, us: number, id: string): boolean | undefined => {
+		const bucket = lit.bucket(us);
+		if (bucket !== boundary) {
+			boundary = bucket;
+			takenAtBoundary.clear();
+		}
+		const key = versionKey(us, id);
+		if (takenAtBoundary.has(key)) return undefined;
+		takenAtBoundary.add(key);
+		return w.take(record, us, id);
+	};
+
+	let lower = w.from === null ? undefined : `date_updated >= ${lit.quoted(w.from)}`;
+	const endsWalk = (n: number) => n === 0 || n < Math.min(w.pageSize, PLATFORM_PAGE_MAX);
+	for (;;) {
+		const page = await w.list({ where: lower ? `${lower} AND ${upper}` : upper, orderBy, pageSize: w.pageSize });
+		let previous = -Infinity;
+		let first: { us: number } | undefined;
+		let last: { us: number } | undefined;
+		for (const record of page.records) {
+			const { us, id } = w.identify(record);
+			if (us < previous) {
+				throw new Error(
+					`The CRM hub returned records out of date order for orderBy=${orderBy}; polling cannot read it reliably (record ${id})`,
+				);
+			}
+			previous = us;
+			first ??= { us };
+			last = { us };
+			if (takeOnce(record, us, id) === false) return;
+		}
+		if (!first || !last || endsWalk(page.records.length)) return;
+		const progressed = lit.bucket(first.us) !== lit.bucket(last.us);
+		// The rest lies at `to`, where the next poll starts anyway: no request for it now.
+		if (progressed && last.us >= w.to) return;
+		if (progressed) {
+			lower = `date_updated >= ${lit.quoted(last.us)}`;
+			continue;
+		}
+		// The whole page is one instant: read all of it, then go on strictly after it.
+		if ((await readWholeInstant(w, lit, last.us, takeOnce)) === false) return;
+		if (last.us >= w.to) return;
+		lower = lit.after(last.us);
+	}
+}
+
+/**
+ * Every record of one instant (bucket), however many and in whatever order the platform gives them:
+ * pages are read (offsets wrap around) until the distinct records seen since the platform's total
+ * count last changed add up to that count. The set at an instant before `to` can only shrink while
+ * it is read (records updated meanwhile move to a later date), so an unchanged count means an
+ * unchanged set.
+ */
+async function readWholeInstant(
+	w: PortableWindow,
+	lit: Literals,
+	us: number,
+	take: (record: ProviderRecord, us: number, id: string) => boolean | undefined,
+): Promise<boolean> {
+	const where = `date_updated >= ${lit.quoted(us)} AND ${lit.upTo(us)}`;
+	const pageSize = Math.max(w.pageSize, PLATFORM_PAGE_MAX);
+	let seen = new Set<string>();
+	let count: number | undefined;
+	let nextPage: string | undefined;
+	let idle = 0;
+	for (let pages = 0; pages < MAX_INSTANT_PAGES; pages++) {
+		const page = await w.list({ where, orderBy: 'date_updated asc', pageSize, nextPage, returnCount: true });
+		if (page.total !== count) {
+			seen = new Set();
+			count = page.total;
+		}
+		const before = seen.size;
+		for (const record of page.records) {
+			const r = w.identify(record);
+			seen.add(r.id);
+			if (take(record, r.us, r.id) === false) return false;
+		}
+		const n = page.records.length;
+		if (count !== undefined) {
+			if (seen.size >= count) return true;
+		} else {
+			// Without a total count: a page with room to spare held everything; otherwise read until
+			// three pages in a row bring nothing new.
+			if (nextPage === undefined && n < pageSize) return true;
+			idle = seen.size === before ? idle + 1 : 0;
+			if (idle >= 3) return true;
+		}
+		nextPage = n === 0 || !page.nextPage ? undefined : page.nextPage;
+	}
+	throw new Error(`The CRM hub did not return every record dated ${lit.text(us)} after ${MAX_INSTANT_PAGES} pages`);
+}
