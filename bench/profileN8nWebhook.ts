@@ -25,6 +25,9 @@ import {
 } from './n8nWebhook';
 import { SEEN_PERSISTED } from '../nodes/CloseIoTrigger/webhook/memory';
 
+/** A frame of our package as n8n loaded it (its community-package folder), not n8n's cache folder. */
+const isOurs = (url: string) => url.includes('node_modules/n8n-nodes-open-connectors-closeio/');
+
 interface ProfileNode {
 	id: number;
 	callFrame: { functionName: string; url: string; lineNumber: number };
@@ -62,7 +65,7 @@ function categorize(profile: CpuProfile): Map<string, number> {
 		let cat = 'other';
 		// what our code calls (n8n helpers, crypto) is ours; the rest goes by its innermost frame
 		for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-			if (byId.get(cur)!.callFrame.url.includes('n8n-nodes-open-connectors-closeio')) {
+			if (isOurs(byId.get(cur)!.callFrame.url)) {
 				cache.set(id, 'our package (and what it calls)');
 				return 'our package (and what it calls)';
 			}
@@ -92,11 +95,11 @@ function ourFunctions(profile: CpuProfile): Array<[string, number]> {
 	const totals = new Map<string, number>();
 	profile.samples.forEach((id, i) => {
 		const f = byId.get(id)!.callFrame;
-		if (!f.url.includes('n8n-nodes-open-connectors-closeio')) return;
+		if (!isOurs(f.url)) return;
 		const key = `${f.functionName || '(anonymous)'} ${f.url.split('n8n-nodes-open-connectors-closeio/').pop()}:${f.lineNumber + 1}`;
 		totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
 	});
-	return [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+	return [...totals.entries()];
 }
 
 async function profileSide(side: 'ours' | 'n8n', deliveries: number, concurrency: number, dir: string): Promise<{ totals: Map<string, number>; ours: Array<[string, number]> }> {
@@ -125,20 +128,31 @@ async function profileSide(side: 'ours' | 'n8n', deliveries: number, concurrency
 		await n8n?.stop();
 		await sandbox.close();
 	}
-	// the profile covers the whole process: warm-up and start included, for both sides alike
+	return analyze(profDir);
+}
+
+/** Every thread's profile (main thread, event-bus writer worker ...) of one n8n process, summed. */
+function analyze(profDir: string): { totals: Map<string, number>; ours: Array<[string, number]> } {
 	const files = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
 	if (files.length === 0) throw new Error(`no .cpuprofile written in ${profDir} (n8n did not exit cleanly?)`);
-	const profiles = files.map((f) => JSON.parse(fs.readFileSync(path.join(profDir, f), 'utf8')) as CpuProfile);
-	const main = profiles.sort((a, b) => b.samples.length - a.samples.length)[0]!;
-	return { totals: categorize(main), ours: ourFunctions(main) };
+	const totals = new Map<string, number>();
+	const ours = new Map<string, number>();
+	for (const f of files) {
+		const profile = JSON.parse(fs.readFileSync(path.join(profDir, f), 'utf8')) as CpuProfile;
+		for (const [k, v] of categorize(profile)) totals.set(k, (totals.get(k) ?? 0) + v);
+		for (const [k, v] of ourFunctions(profile)) ours.set(k, (ours.get(k) ?? 0) + v);
+	}
+	return { totals, ours: [...ours.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10) };
 }
 
 async function main(): Promise<void> {
 	const deliveries = Number(process.env.PROFILE_N8N_DELIVERIES ?? 1500);
 	const concurrency = Number(process.env.PROFILE_N8N_CONCURRENCY ?? 12);
 	const dir = process.env.PROFILE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-profile-'));
-	const ours = await profileSide('ours', deliveries, concurrency, dir);
-	const theirs = await profileSide('n8n', deliveries, concurrency, dir);
+	// PROFILE_ANALYZE_ONLY=1: read the profiles a previous run left in PROFILE_DIR
+	const analyzeOnly = process.env.PROFILE_ANALYZE_ONLY === '1';
+	const ours = analyzeOnly ? analyze(path.join(dir, 'ours')) : await profileSide('ours', deliveries, concurrency, dir);
+	const theirs = analyzeOnly ? analyze(path.join(dir, 'n8n')) : await profileSide('n8n', deliveries, concurrency, dir);
 	const total = SEEN_PERSISTED + deliveries;
 	console.log(`\n## CPU per delivery in n8n (profiles in ${dir}; ${total} deliveries per side incl. warm-up; load average ${fs.readFileSync('/proc/loadavg', 'utf8').trim()})`);
 	const cats = [...new Set([...ours.totals.keys(), ...theirs.totals.keys()])].sort((a, b) => (ours.totals.get(b) ?? 0) - (ours.totals.get(a) ?? 0));
