@@ -6,8 +6,10 @@
 // `npm run bench` runs benchN8nWebhooks() last; alone: `npx tsx bench/n8nWebhook.ts`.
 // Knobs: BENCH_N8N_ROUNDS (per side, default 4), BENCH_N8N_PER_ROUND (default 500),
 // BENCH_N8N_CONCURRENCY (default 12), BENCH_N8N_SETTLE_MS (pause between sides, default 2000),
-// BENCH_N8N_PACKAGE_DIR (pack that folder instead of the repo), BENCH_N8N_ENV (NAME=value,... for n8n),
-// N8N_E2E_VERSION (the n8n version, as for the e2e suite).
+// BENCH_N8N_PACKAGE_DIR (pack that folder instead of the repo), BENCH_N8N_CONFIGS (the n8n set-ups,
+// `version[:NAME=value,...]` separated by `;`; default DEFAULT_BENCH_CONFIGS: 1.x, 2.x as installed,
+// 2.x with its best operator setting), BENCH_N8N_2X_ROUNDS / BENCH_N8N_2X_PER_ROUND (2.x rounds,
+// default 2 x 200), or the older single-set-up knobs N8N_E2E_VERSION + BENCH_N8N_ENV (NAME=value,...).
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -285,13 +287,8 @@ export async function driveLoad(
 export const TRIGGER_WORKFLOW_FILE = path.join(REPO_ROOT, 'test', 'e2e', 'workflows', 'soak-webhook.json');
 export const N8N_WEBHOOK_WORKFLOW_FILE = path.join(__dirname, 'n8n-webhook-node.json');
 export const TRIGGER_NODE = 'Close.io Trigger';
-/**
- * What n8n 1.123 answers (200) when a webhook started an execution in onReceived mode: the node's
- * webhook description's `responseData`, which n8n evaluates with the default 'firstEntryJson' when
- * the description has none (ours and n8n's Webhook node alike), so the body is the bare text
- * `firstEntryJson`, not `{"message":"Workflow was started"}` (n8n's extractWebhookOnReceivedResponse).
- */
-export const STARTED_TEXT = 'firstEntryJson';
+/** Our trigger's answer to a delivery that started an execution (it answers every request itself). */
+export const STARTED_BODY = { received: true, executions: 1 };
 /** Our trigger's answer to a delivery whose events were all delivered before (no execution). */
 export const REDELIVERY_BODY = { received: true, executions: 0 };
 
@@ -433,14 +430,90 @@ interface SideStats {
 	latencies: number[];
 }
 
+/** One n8n set-up the bench compares both sides on. */
+export interface BenchConfig {
+	/** n8n version (scripts/install-n8n.sh installs it). */
+	version: string;
+	/** n8n settings, e.g. { N8N_EXPRESSION_ENGINE: 'legacy' }. */
+	env: Record<string, string>;
+	rounds: number;
+	perRound: number;
+}
+
+export interface BenchResult {
+	config: BenchConfig;
+	ours: { rate: number; completedRate: number; p50: number; p99: number };
+	theirs: { rate: number; completedRate: number; p50: number; p99: number };
+}
+
+/**
+ * `version[:NAME=value,NAME=value]` separated by `;` -> configs. Default: n8n 1.123.81, 2.40.7 as
+ * installed, and 2.40.7 with the best operator setting measured (README, Performance).
+ */
+export function benchConfigsFrom(text: string | undefined, defaults: { rounds: number; perRound: number; rounds2x: number; perRound2x: number }): BenchConfig[] {
+	return (text ?? '')
+		.split(';')
+		.map((part) => part.trim())
+		.filter(Boolean)
+		.map((part) => {
+			const at = part.indexOf(':');
+			const version = at < 0 ? part : part.slice(0, at);
+			const major = Number.parseInt(version, 10);
+			return {
+				version,
+				env: n8nSettingsFrom(at < 0 ? '' : part.slice(at + 1)),
+				rounds: major >= 2 ? defaults.rounds2x : defaults.rounds,
+				perRound: major >= 2 ? defaults.perRound2x : defaults.perRound,
+			};
+		});
+}
+
+/** The operator setting that gave 2.x its best ratio here (README, Performance: the table). */
+export const BEST_2X_SETTING = 'N8N_EXPRESSION_ENGINE=legacy';
+export const DEFAULT_BENCH_CONFIGS = `1.123.81;2.40.7;2.40.7:${BEST_2X_SETTING}`;
+
 export async function benchN8nWebhooks(): Promise<void> {
 	const rounds = Number(process.env.BENCH_N8N_ROUNDS ?? 4);
 	const perRound = Number(process.env.BENCH_N8N_PER_ROUND ?? 500);
+	// n8n 2.x with its default expression engine answers a community trigger at about 10/s here:
+	// fewer, smaller rounds keep the bench within minutes
+	const defaults = {
+		rounds,
+		perRound,
+		rounds2x: Number(process.env.BENCH_N8N_2X_ROUNDS ?? Math.min(rounds, 2)),
+		perRound2x: Number(process.env.BENCH_N8N_2X_PER_ROUND ?? Math.min(perRound, 200)),
+	};
+	// BENCH_N8N_CONFIGS picks the n8n set-ups; N8N_E2E_VERSION / BENCH_N8N_ENV alone run that one
+	const single = process.env.N8N_E2E_VERSION || process.env.BENCH_N8N_ENV ? `${process.env.N8N_E2E_VERSION || '1.123.81'}:${process.env.BENCH_N8N_ENV ?? ''}` : undefined;
+	const configs = benchConfigsFrom(process.env.BENCH_N8N_CONFIGS ?? single ?? DEFAULT_BENCH_CONFIGS, defaults);
+	const results: BenchResult[] = [];
+	for (const config of configs) results.push(await benchOne(config));
+	console.log(`\n## Webhooks through a real n8n: summary (ratios side by side; load average ${loadAverage()})`);
+	line('n8n, settings', 'deliveries/s ours / n8n = ratio; executions finished/s ratio; p50 ours / n8n');
+	for (const r of results) {
+		line(
+			`${r.config.version}${Object.keys(r.config.env).length ? ` ${Object.entries(r.config.env).map(([k, v]) => `${k}=${v}`).join(',')}` : ' (default)'}`,
+			`${r.ours.rate.toFixed(0)} / ${r.theirs.rate.toFixed(0)} = ${(r.ours.rate / r.theirs.rate).toFixed(2)}; ` +
+				`${(r.ours.completedRate / r.theirs.completedRate).toFixed(2)}; ${r.ours.p50.toFixed(0)} / ${r.theirs.p50.toFixed(0)} ms`,
+		);
+	}
+}
+
+function loadAverage(): string {
+	try {
+		return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+	} catch {
+		return 'unknown';
+	}
+}
+
+async function benchOne(config: BenchConfig): Promise<BenchResult> {
+	const { rounds, perRound } = config;
 	const concurrency = Number(process.env.BENCH_N8N_CONCURRENCY ?? 12);
 	const settleMs = Number(process.env.BENCH_N8N_SETTLE_MS ?? 2000);
 	console.log(
-		`\n## Webhooks through a real n8n (issue 6): our trigger vs n8n's Webhook node, one n8n, ` +
-			`${rounds} alternating rounds x ${perRound} deliveries per side, ${concurrency} in flight`,
+		`\n## Webhooks through a real n8n ${config.version} (issue 6): our trigger vs n8n's Webhook node, one n8n, ` +
+			`${rounds} alternating rounds x ${perRound} deliveries per side, ${concurrency} in flight (load average ${loadAverage()})`,
 	);
 	const t0 = Date.now();
 	const sandbox = await startSandbox({ port: 0 });
@@ -448,9 +521,8 @@ export async function benchN8nWebhooks(): Promise<void> {
 	try {
 		// BENCH_N8N_PACKAGE_DIR: pack another build of the package (e.g. a patched copy) to compare
 		const packageDir = process.env.BENCH_N8N_PACKAGE_DIR || undefined;
-		// BENCH_N8N_ENV: more n8n settings (e.g. N8N_EXPRESSION_ENGINE=legacy on 2.x)
-		const extraEnv = n8nSettingsFrom(process.env.BENCH_N8N_ENV);
-		n8n = await startN8n({ env: { ...KEEP_EXECUTIONS_ENV, ...extraEnv }, ...(packageDir ? { packageDir } : {}) } satisfies N8nOptions);
+		const extraEnv = config.env;
+		n8n = await startN8n({ version: config.version, env: { ...KEEP_EXECUTIONS_ENV, ...extraEnv }, ...(packageDir ? { packageDir } : {}) } satisfies N8nOptions);
 		if (packageDir) line('package', `packed from ${packageDir}`);
 		if (Object.keys(extraEnv).length > 0) line('n8n settings', JSON.stringify(extraEnv));
 		const trigger = await setUpTrigger(n8n, sandbox, 'bench');
@@ -488,9 +560,11 @@ export async function benchN8nWebhooks(): Promise<void> {
 
 		// Warm-up, not recorded: JIT, connection pools, sqlite pages; and ours up to its steady state, a
 		// full memory of SEEN_PERSISTED keys in static data (what a long-running trigger carries).
-		const warm = makeNotifications(SEEN_PERSISTED, { instanceId: trigger.instanceId, signatureKey: trigger.signatureKey });
+		// BENCH_N8N_WARMUP: fewer (a loaded machine, a slow 2.x); below SEEN_PERSISTED ours runs lighter
+		const warmCount = Number(process.env.BENCH_N8N_WARMUP ?? SEEN_PERSISTED);
+		const warm = makeNotifications(warmCount, { instanceId: trigger.instanceId, signatureKey: trigger.signatureKey });
 		await runSide('ours', warm, false);
-		await runSide('n8n', warm.slice(0, 300), false);
+		await runSide('n8n', warm.slice(0, Math.min(300, warmCount)), false);
 		for (let round = 0; round < rounds; round++) {
 			// the same signed bytes to both sides; distinct per round (the trigger drops repeats)
 			const payloads = makeNotifications(perRound, { instanceId: trigger.instanceId, signatureKey: trigger.signatureKey });
@@ -522,6 +596,7 @@ export async function benchN8nWebhooks(): Promise<void> {
 		line('ratio ours / n8n deliveries/s   (goal >= 0.9)', (ours.rate / theirs.rate).toFixed(2));
 		line('ratio ours / n8n executions finished/s', (ours.completedRate / theirs.completedRate).toFixed(2));
 		line('bench wall time (n8n start included)', `${((Date.now() - t0) / 1000).toFixed(0)} s`);
+		return { config, ours, theirs };
 	} finally {
 		await n8n?.stop();
 		await sandbox.close();

@@ -1,11 +1,12 @@
-// How often the trigger's memory of delivered events is handed to n8n for saving. n8n 1.x writes a
-// workflow's static data to its database before it answers the delivery that changed it; on
-// SQLite that write queues behind every running execution's writes, and doing it on every
-// delivery halved the deliveries n8n answers per second (bench, "Webhooks through a real n8n").
-// Saving at most once per interval keeps that cost flat under load, while a delivery after a quiet
-// spell is still saved at once. A save whose result the store does not show yet is still waiting
-// in that queue: starting more would only stack more answers behind it, so the next one waits for
-// it to land (or for the landing timeout: a save that never shows up counts as lost).
+// How often the trigger's memory of delivered events is handed to n8n for saving. n8n writes a
+// workflow's static data to its database in the callback that answers a delivery (webhook() answers
+// first, so the write no longer delays that answer); on SQLite the write queues behind every running
+// execution's writes. Doing it on every delivery adds one such write per delivery, and while n8n
+// answered only after it, it halved the deliveries n8n 1.x answered per second (bench, "Webhooks
+// through a real n8n"). Saving at most once per interval keeps that cost flat under load, while a
+// delivery after a quiet spell is still saved at once. A save whose result the store does not show
+// yet is still waiting in that queue: starting more would only stack more writes behind it, so the
+// next one waits for it to land (or for the landing timeout: a save that never shows up counts as lost).
 
 export class SavePacer {
 	private lastAt = Number.NEGATIVE_INFINITY;

@@ -17,10 +17,12 @@ export const SEEN_PERSISTED = 500;
 /** At most one save of the memory per node per second (lib/savePacer says why). */
 export const SEEN_SAVE_INTERVAL_MS = 1000;
 
-// Static data written inside webhook() is persisted by n8n 1.x but not by 2.x (n8n.md), so the
-// memory of delivered keys lives here, per workflow and node, and is copied into static data by
-// webhook(), which 1.x keeps. (Copying it from poll() was tried: a poll returning null saves
-// nothing on either version, measured in a real n8n.)
+// The memory of delivered keys lives here, per workflow and node: it refuses a redelivery at once,
+// before n8n has saved anything, and holds more keys than static data should (n8n reads static data
+// from its database for every delivery). webhook() copies the newest keys into static data at a
+// paced rate; n8n 1.x and 2.x save that copy because webhook() answers the request itself
+// (receive.ts), and it is what survives a restart. (Copying it from poll() was tried: a poll
+// returning null saves nothing on either version, measured in a real n8n.)
 export interface Memory {
 	keys: SeenKeys;
 	saves: SavePacer;

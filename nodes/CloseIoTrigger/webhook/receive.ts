@@ -38,10 +38,16 @@ async function closeKeyFor(ctx: IWebhookFunctions, connection: Connection, url: 
 
 export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
-	const refuse = (status: number, reason: string): IWebhookResponseData => {
-		res.status(status).json({ error: reason });
-		return { noWebhookResponse: true };
+	// Every answer is written here, never left to n8n's `onReceived` answer: n8n saves the workflow's
+	// static data in the callback that answers, and 2.x (2.40.7, 2.41.1) fires that callback for an
+	// `onReceived` answer only after WorkflowRunner.run(), whose new Workflow resets the static data's
+	// change flag: the memory of delivered events would never be saved. A `noWebhookResponse` result
+	// fires it before run(), on 1.x and 2.x alike, and the save no longer delays the answer.
+	const answer = (status: number, body: IDataObject, workflowData?: IWebhookResponseData['workflowData']): IWebhookResponseData => {
+		res.status(status).json(body);
+		return workflowData ? { noWebhookResponse: true, workflowData } : { noWebhookResponse: true };
 	};
+	const refuse = (status: number, reason: string) => answer(status, { error: reason });
 	let decision;
 	let memory: Memory;
 	let data: WebhookStatic;
@@ -85,9 +91,9 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const admitted = memory.keys.admit(decision.keys);
 	const items = decision.items.filter((_, i) => admitted[i]);
 	if (items.length > 0) memory.unsaved = true;
-	// n8n 1.x saves static data written here before it answers (2.x does not save it). Keys admitted
-	// inside the interval go with the next delivery's save, a redelivery's included. n8n reads the
-	// static data from its database for each delivery: it shows whether the last save landed.
+	// n8n saves static data written here once webhook() returns (see `answer`). Keys admitted inside
+	// the interval go with the next delivery's save, a redelivery's included. n8n reads the static
+	// data from its database for each delivery: it shows whether the last save landed.
 	const stored = Array.isArray(data.seen) ? data.seen : [];
 	const landed = memory.lastSaved === undefined || stored[stored.length - 1] === memory.lastSaved;
 	if (memory.unsaved && memory.saves.due(Date.now(), landed)) {
@@ -95,9 +101,8 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		memory.lastSaved = data.seen[data.seen.length - 1];
 		memory.unsaved = false;
 	}
-	if (items.length === 0) {
-		return { webhookResponse: { received: true, executions: 0 } };
-	}
+	if (items.length === 0) return answer(200, { received: true, executions: 0 });
 	if (this.getMode() === 'manual') keepManualItems(this, items as unknown as IDataObject[]);
-	return { workflowData: [this.helpers.returnJsonArray(items as unknown as IDataObject[])] };
+	// One execution carries every new event of the delivery.
+	return answer(200, { received: true, executions: 1 }, [this.helpers.returnJsonArray(items as unknown as IDataObject[])]);
 }

@@ -49,6 +49,8 @@ export interface N8nOptions {
 	env?: Record<string, string>;
 	/** Milliseconds to wait for n8n to be ready (each start/restart). Default 180 000. */
 	startTimeoutMs?: number;
+	/** Node.js options for the n8n process (e.g. `--cpu-prof`, which NODE_OPTIONS may not carry). */
+	nodeArgs?: string[];
 }
 
 export interface ExecutionRunItem {
@@ -542,7 +544,7 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 	const spawnN8n = async (): Promise<void> => {
 		const out = fs.openSync(logFile, 'a');
 		fs.writeSync(out, `\n==== [harness] ${new Date().toISOString()} starting n8n ${version} on ${url} ====\n`);
-		child = spawn(nodeBin, [n8nBin, 'start'], {
+		child = spawn(nodeBin, [...(options.nodeArgs ?? []), n8nBin, 'start'], {
 			cwd: userFolder,
 			env,
 			detached: true,

@@ -54,15 +54,18 @@ export interface EnvOptions {
 	/** Multiplies the sandbox's platform-poller interval; default huge, so it only polls through admin.runPoller(). */
 	pollerScale?: number;
 	n8nEnv?: Record<string, string>;
+	/** The n8n version to start (default DEFAULT_N8N_VERSION, i.e. N8N_E2E_VERSION). */
+	version?: string;
 }
 
 export async function startEnv(options: EnvOptions = {}): Promise<Env> {
 	const sb = await startSandbox({ port: 0, retryScale: 0.01, pollerScale: options.pollerScale ?? 10_000 });
-	const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), `n8n-e2e-fn-${DEFAULT_N8N_VERSION}-`));
+	const version = options.version ?? DEFAULT_N8N_VERSION;
+	const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), `n8n-e2e-fn-${version}-`));
 	const port = await freePort();
 	let n8n: N8nInstance;
 	try {
-		n8n = await startN8n({ version: DEFAULT_N8N_VERSION, userFolder, port, env: options.n8nEnv });
+		n8n = await startN8n({ version, userFolder, port, env: options.n8nEnv });
 	} catch (e) {
 		await sb.close();
 		throw e;
@@ -78,7 +81,7 @@ export async function startEnv(options: EnvOptions = {}): Promise<Env> {
 		async downtime(fn) {
 			await env.n8n.stop();
 			const result = await fn();
-			env.n8n = await startN8n({ version: DEFAULT_N8N_VERSION, userFolder, port, packageDir: null, env: options.n8nEnv });
+			env.n8n = await startN8n({ version, userFolder, port, packageDir: null, env: options.n8nEnv });
 			return result;
 		},
 		async close() {

@@ -193,13 +193,15 @@ describe('CloseIoTrigger webhook(): bad and hostile requests', () => {
 		const okOc = asBytes(ocNotification());
 		const ctx = webhookCtx({ sandbox, params: paramsOc(), staticData, nodeId, url: OC_URL, request: asRequest(ocSigned(okOc)) });
 		const result = await trigger.webhook.call(ctx);
-		expect(ctx.recorder.response).toEqual({ headers: {}, ended: false });
+		expect(ctx.recorder.response).toEqual({ headers: {}, ended: true, statusCode: 200, body: { received: true, executions: 1 } });
+		expect(result).toMatchObject({ noWebhookResponse: true });
 		expect(result.workflowData?.[0]).toHaveLength(1);
 
 		const okClose = asBytes(closeDelivery());
 		const ctx2 = webhookCtx({ sandbox, params: paramsDirect(), staticData, nodeId, url: DIRECT_URL, request: asRequest(closeSigned(okClose)) });
 		const result2 = await trigger.webhook.call(ctx2);
-		expect(ctx2.recorder.response).toEqual({ headers: {}, ended: false });
+		expect(ctx2.recorder.response).toEqual({ headers: {}, ended: true, statusCode: 200, body: { received: true, executions: 1 } });
+		expect(result2).toMatchObject({ noWebhookResponse: true });
 		expect(result2.workflowData?.[0]).toHaveLength(1);
 	});
 });
