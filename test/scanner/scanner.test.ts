@@ -82,6 +82,8 @@ describe('n8n community-package scanner', () => {
 		// nothing but the build ships: no sandbox, tests or scripts
 		expect(result.files.filter((f) => f !== 'package.json' && !f.startsWith('dist/'))).toEqual([]);
 		expect(result.files.some((f) => /sandbox|test|scripts/.test(f))).toBe(false);
+		// n8n reads each node's codex (categories, aliases, docs) from beside its compiled file
+		expect(result.shipped).toEqual(expect.arrayContaining(pkg.n8n.nodes.map((js) => js.replace(/\.js$/, '.json'))));
 	});
 
 	it('reports the package.json findings n8n gates on (the ones this package had)', () => {
