@@ -7,6 +7,17 @@ const webhookOnly = { show: { '/mode': ['webhook'] } };
 const pollingOnly = { show: { '/mode': ['polling'] } };
 
 export const triggerProperties: INodeProperties[] = [
+	// n8n puts its Poll Times field before every property of a `polling: true` node, whatever the
+	// mode, and reads it when activating (n8n-core nodes-loader and active-workflows): it can be
+	// neither hidden nor moved, so right under it we say that webhook mode ignores it.
+	{
+		displayName:
+			'<b>Poll Times</b> (above) applies to Polling mode only. In Webhook mode, Close and SAP Open Connectors call this workflow as changes happen: no schedule is used.',
+		name: 'pollTimesNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: webhookOnly,
+	},
 	{
 		displayName: 'Mode',
 		name: 'mode',
