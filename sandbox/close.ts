@@ -7,6 +7,7 @@ import { Outbox } from './outbound';
 import { Ctx, HttpError, Reply, Route, objectBody, route } from './router';
 import { CLOSE_TYPES, CloseEvent, CloseObjectType, CloseStore, StoreError, StoredEvent } from './store';
 import { formatCloseDate, parseIsoMicros } from './time';
+import { CUSTOM_FIELD_OBJECTS, CustomFieldObject, RecordRules, Search, USERS, ValidationError } from './records';
 
 export const CLOSE_PREFIX = '/api/v1';
 export const MAX_SUBSCRIPTIONS = 40;
@@ -50,6 +51,9 @@ export class CloseApi {
 	readonly legacy = new Set<string>();
 	private windowStart = 0;
 	private windowCount = 0;
+	/** Custom fields and write checks; set by startSandbox (shared with the hub's write routes). */
+	records?: RecordRules;
+	search?: Search;
 
 	constructor(
 		private readonly store: CloseStore,
@@ -110,6 +114,25 @@ export class CloseApi {
 				this.legacy.delete(c.params[0]);
 				return { status: 200, body: {} };
 			}),
+			route('POST', `${P}/data/search/`, (c) => this.mutate(() => ({ status: 200, body: this.requireSearch().run(objectBody(c)) }))),
+			route('GET', `${P}/user/`, () => ({ status: 200, body: { data: USERS.map((u) => ({ ...u })), has_more: false } })),
+			route('GET', `${P}/user/:id/`, (c) => {
+				const user = USERS.find((u) => u.id === c.params[0]);
+				if (!user) throw closeError(404, 'Empty query: not found');
+				return { status: 200, body: { ...user } };
+			}),
+			route('GET', `${P}/custom_field/:object/`, (c) => ({
+				status: 200,
+				body: { data: [...this.requireRecords().customFields[this.customFieldObject(c.params[0])].values()].map((f) => this.fields(c, { ...f })), has_more: false },
+			})),
+			route('POST', `${P}/custom_field/:object/`, (c) =>
+				this.mutate(() => ({ status: 200, body: this.requireRecords().createCustomField(this.customFieldObject(c.params[0]), objectBody(c)) })),
+			),
+			route('GET', `${P}/custom_field/:object/:id/`, (c) => {
+				const field = this.requireRecords().customFields[this.customFieldObject(c.params[0])].get(c.params[1]);
+				if (!field) throw closeError(404, 'Empty query: not found');
+				return { status: 200, body: { ...field } };
+			}),
 			route('GET', `${P}/me/`, () => ({
 				status: 200,
 				body: { id: 'user_SandboxUser0000000000001', organizations: [{ id: 'orga_SandboxOrganization000001', name: 'Sandbox' }] },
@@ -118,14 +141,19 @@ export class CloseApi {
 		for (const [segment, type] of Object.entries(OBJECT_PATHS)) {
 			r.push(
 				route('GET', `${P}/${segment}/`, (c) => this.list(type, c)),
-				route('POST', `${P}/${segment}/`, (c) => this.mutate(() => ({ status: 200, body: this.store.create(type, objectBody(c), this.reqOpts(c)) }))),
+				route('POST', `${P}/${segment}/`, (c) =>
+					this.mutate(() => ({ status: 200, body: this.store.create(type, this.checked(type, objectBody(c)), this.reqOpts(c)) })),
+				),
 				route('GET', `${P}/${segment}/:id/`, (c) => {
 					const rec = this.store.get(type, c.params[0]);
 					if (!rec) throw closeError(404, 'Empty query: not found');
 					return { status: 200, body: this.fields(c, this.store.present(type, rec)) };
 				}),
 				route('PUT', `${P}/${segment}/:id/`, (c) =>
-					this.mutate(() => ({ status: 200, body: this.store.update(type, c.params[0], objectBody(c), this.reqOpts(c)) })),
+					this.mutate(() => ({
+						status: 200,
+						body: this.store.update(type, c.params[0], this.checked(type, objectBody(c), c.params[0]), this.reqOpts(c)),
+					})),
 				),
 				route('DELETE', `${P}/${segment}/:id/`, (c) =>
 					this.mutate(() => {
@@ -142,10 +170,34 @@ export class CloseApi {
 		return { meta: { request_method: c.method, request_path: c.path }, requestId: closeId('req') };
 	}
 
+	private requireRecords(): RecordRules {
+		if (!this.records) throw closeError(500, 'custom fields are not set up');
+		return this.records;
+	}
+
+	private requireSearch(): Search {
+		if (!this.search) throw closeError(500, 'search is not set up');
+		return this.search;
+	}
+
+	private customFieldObject(name: string): CustomFieldObject {
+		if (!(CUSTOM_FIELD_OBJECTS as readonly string[]).includes(name)) throw closeError(404, `Unknown custom field type ${name}`);
+		return name as CustomFieldObject;
+	}
+
+	/** Close's write checks (custom fields); a 404 for an unknown record comes from the store. */
+	private checked(type: CloseObjectType, body: Record<string, unknown>, id?: string): Record<string, unknown> {
+		if (!this.records) return body;
+		const previous = id === undefined ? undefined : this.store.get(type, id);
+		if (id !== undefined && !previous) return body;
+		return this.records.checkWrite(type, body, previous);
+	}
+
 	private mutate(fn: () => Reply): Reply {
 		try {
 			return fn();
 		} catch (e) {
+			if (e instanceof ValidationError) throw closeError(400, e.message, e.fieldErrors);
 			if (e instanceof StoreError) throw closeError(e.status, e.message, e.fieldErrors);
 			throw e;
 		}

@@ -13,12 +13,14 @@ import { Poller } from './poller';
 import { Ctx, HttpError, Reply, Route, match, objectBody, route } from './router';
 import { CloseEvent, CloseObjectType, CloseRecord, CloseStore, SeedSpec, StoreError } from './store';
 import { formatCloseDate } from './time';
+import { CustomField, CustomFieldObject, RecordRules, Search } from './records';
 
 export type { CloseObjectType, CloseRecord, CloseEvent, SeedSpec } from './store';
 export type { FaultSpec, Fault } from './faults';
 export type { DeliveryRecord } from './outbound';
 export type { Instance } from './openConnectors';
 export type { WebhookSubscription } from './close';
+export type { CustomField, CustomFieldObject } from './records';
 
 export interface SandboxOptions {
 	/** 0 = random (tests); default 0. */
@@ -122,6 +124,8 @@ export interface SandboxAdmin {
 	setLegacyFormat(subscriptionId: string, legacy: boolean): void;
 	/** Polls one instance now (platform poller, issue 7). */
 	runPoller(instanceId: number): Promise<void>;
+	/** Defines a custom field (same validation as POST /custom_field/<object>/). */
+	createCustomField(object: CustomFieldObject, body: { name: string; type: string; choices?: string[]; accepts_multiple_values?: boolean }): CustomField;
 	/** Resolves when no outbound delivery is in flight or waiting for a retry. */
 	idle(): Promise<void>;
 	/** Waits until `predicate(deliveries())` holds; rejects after timeoutMs (default 5000). */
@@ -196,6 +200,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		...(options.closeRateLimit ?? {}),
 	});
 	const oc = new OpenConnectorsApi(store, clock, outbox, () => secrets, () => baseUrl + CLOSE_PREFIX, () => retryScale);
+	const records = new RecordRules(clock);
+	closeApi.records = records;
+	closeApi.search = new Search(store);
+	oc.records = records;
 	const poller = new Poller(oc, clock, pollerScale);
 	oc.onInstanceChanged = (inst, id) => poller.instanceChanged(inst, id);
 
@@ -251,6 +259,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			store.reset();
 			closeApi.reset();
 			oc.reset();
+			records.reset();
 			faults.clear();
 			outbox.cancelAll();
 			outbox.log.length = 0;
@@ -299,6 +308,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		instances: () => [...oc.instances.values()].map((i) => ({ ...i, configuration: { ...i.configuration }, tags: [...i.tags] })),
 		createInstance,
+		createCustomField: (object, body) => records.createCustomField(object, body as unknown as Record<string, unknown>),
 		webhooks: () => [...closeApi.subscriptions.values()].map((s) => ({ ...closeApi.publicSub(s), legacy: closeApi.legacy.has(s.id) })),
 		createWebhook: (body) => closeApi.createSubscription(body as unknown as Record<string, unknown>),
 		setLegacyFormat(id, legacy) {

@@ -9,6 +9,8 @@ import { Outbox } from './outbound';
 import { Ctx, HttpError, Reply, Route, jsonBody, objectBody, route } from './router';
 import { CloseObjectType, CloseRecord, CloseStore, Entry } from './store';
 import { formatIsoMillis } from './time';
+import { RecordRules, ValidationError } from './records';
+import { StoreError } from './store';
 
 export const OC_PREFIX = '/elements/api-v2';
 export const MASK = '********';
@@ -87,6 +89,8 @@ export class OpenConnectorsApi {
 	private nextConfigId = 5001;
 	/** resource|where|version -> offset -> index in the sorted array where that offset starts. */
 	private offsetCache = new Map<string, Map<number, number>>();
+	/** Custom fields and write checks; set by startSandbox (shared with Close's own routes). */
+	records?: RecordRules;
 	/** Set by the poller module so configuration changes reschedule it. */
 	onInstanceChanged: (instance: Instance | undefined, id: number) => void = () => undefined;
 
@@ -170,6 +174,10 @@ export class OpenConnectorsApi {
 			}),
 			route('GET', `${P}/hubs/crm/:resource`, (c) => this.hubList(c)),
 			route('GET', `${P}/hubs/crm/:resource/:id`, (c) => this.hubGet(c)),
+			route('POST', `${P}/hubs/crm/:resource`, (c) => this.hubCreate(c)),
+			route('PATCH', `${P}/hubs/crm/:resource/:id`, (c) => this.hubUpdate(c)),
+			route('PUT', `${P}/hubs/crm/:resource/:id`, (c) => this.hubUpdate(c)),
+			route('DELETE', `${P}/hubs/crm/:resource/:id`, (c) => this.hubDelete(c)),
 		];
 	}
 
@@ -361,6 +369,71 @@ export class OpenConnectorsApi {
 		const rec = this.store.get(type, c.params[1]);
 		if (!rec) throw ocError(404, `No ${c.params[0]} found with id ${c.params[1]}`, '{"error": "Empty query: not found"}');
 		return { status: 200, body: this.selectFields(c, this.store.present(type, rec)) };
+	}
+
+	/**
+	 * A provider refusal as the platform relays it: the platform's own message, Close's body as
+	 * providerMessage, the provider's status code.
+	 */
+	private providerCall<T>(fn: () => T): T {
+		try {
+			return fn();
+		} catch (e) {
+			if (e instanceof ValidationError) {
+				const body = JSON.stringify({ errors: [e.message], 'field-errors': e.fieldErrors });
+				const fields = Object.entries(e.fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ');
+				throw ocError(400, `Provider returned an error: ${fields || e.message}`, body);
+			}
+			if (e instanceof StoreError) {
+				const body = JSON.stringify(e.status === 404 ? { error: 'Empty query: not found' } : { errors: [e.message], 'field-errors': e.fieldErrors });
+				const fields = Object.entries(e.fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ');
+				throw ocError(e.status, e.status === 404 ? e.message : `Provider returned an error: ${fields || e.message}`, body);
+			}
+			throw e;
+		}
+	}
+
+	private hubCreate(c: Ctx): Reply {
+		this.hubInstance(c);
+		const type = this.resourceType(c.params[0]);
+		const body = objectBody(c);
+		return this.providerCall(() => {
+			const { contacts, ...rest } = body;
+			const fields = this.records ? this.records.checkWrite(type, type === 'lead' ? rest : body, undefined, { requireLeadName: true }) : body;
+			const nested = type === 'lead' && Array.isArray(contacts) ? contacts : [];
+			nested.forEach((contact, i) => {
+				if (!contact || typeof contact !== 'object') throw new ValidationError('Invalid contact', { [`contacts.${i}`]: 'Invalid contact.' });
+			});
+			const created = this.store.create(type, fields);
+			// Close creates a lead's nested contacts with it, as POST /lead/ does.
+			if (!nested.length) return { status: 200, body: created };
+			for (const contact of nested) this.store.create('contact', { ...(contact as Record<string, unknown>), lead_id: created.id });
+			return { status: 200, body: this.store.present(type, this.store.get(type, created.id)!) };
+		});
+	}
+
+	private hubUpdate(c: Ctx): Reply {
+		this.hubInstance(c);
+		const type = this.resourceType(c.params[0]);
+		const id = c.params[1];
+		const body = objectBody(c);
+		return this.providerCall(() => {
+			const previous = this.store.get(type, id);
+			if (!previous) throw new StoreError(404, `No ${c.params[0]} found with id ${id}`);
+			const fields = this.records ? this.records.checkWrite(type, body, previous) : body;
+			return { status: 200, body: this.store.update(type, id, fields) };
+		});
+	}
+
+	private hubDelete(c: Ctx): Reply {
+		this.hubInstance(c);
+		const type = this.resourceType(c.params[0]);
+		const id = c.params[1];
+		return this.providerCall(() => {
+			if (!this.store.get(type, id)) throw new StoreError(404, `No ${c.params[0]} found with id ${id}`);
+			this.store.delete(type, id);
+			return { status: 200, body: {} };
+		});
 	}
 
 	private selectFields(c: Ctx, rec: Record<string, unknown>): Record<string, unknown> {
