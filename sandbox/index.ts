@@ -11,11 +11,22 @@ import { DeliveryRecord, Outbox } from './outbound';
 import { Instance, OC_PREFIX, OpenConnectorsApi } from './openConnectors';
 import { Poller } from './poller';
 import { Ctx, HttpError, Reply, Route, match, objectBody, route } from './router';
-import { CloseEvent, CloseObjectType, CloseRecord, CloseStore, SeedSpec, StoreError } from './store';
+import {
+	CLOSE_TYPES,
+	CloseEvent,
+	CloseObjectType,
+	CloseRecord,
+	CloseStore,
+	LeadStatus,
+	OpportunityStatus,
+	SeedSpec,
+	StatusKind,
+	StoreError,
+} from './store';
 import { formatCloseDate } from './time';
 import { CustomField, CustomFieldObject, RecordRules, Search } from './records';
 
-export type { CloseObjectType, CloseRecord, CloseEvent, SeedSpec } from './store';
+export type { CloseObjectType, CloseRecord, CloseEvent, SeedSpec, LeadStatus, OpportunityStatus, StatusKind } from './store';
 export type { FaultSpec, Fault } from './faults';
 export type { DeliveryRecord } from './outbound';
 export type { Instance } from './openConnectors';
@@ -120,7 +131,13 @@ export interface SandboxAdmin {
 	createInstance(input?: CreateInstanceInput): Record<string, unknown>;
 	webhooks(): WebhookSubscription[];
 	/** Creates a Close webhook subscription in-process (same validation as POST /webhook/). */
-	createWebhook(body: { url: string; events: Array<{ object_type: string; action: string }>; verify_ssl?: boolean }): WebhookSubscription;
+	createWebhook(body: {
+		url: string;
+		events: Array<{ object_type: string; action: string; extra_filter?: Record<string, unknown> }>;
+		verify_ssl?: boolean;
+	}): WebhookSubscription;
+	/** Lead or opportunity statuses (the list GET /status/<kind>/ serves; live, not a copy). */
+	statuses(kind: StatusKind): Array<LeadStatus | OpportunityStatus>;
 	setLegacyFormat(subscriptionId: string, legacy: boolean): void;
 	/** Polls one instance now (platform poller, issue 7). */
 	runPoller(instanceId: number): Promise<void>;
@@ -171,7 +188,7 @@ function redactedHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 function toSeedSpec(b: Record<string, unknown>): SeedSpec {
-	if (!isCloseType(b.object)) throw new HttpError(400, 'seed needs object: lead|contact|opportunity|task');
+	if (!isCloseType(b.object)) throw new HttpError(400, `seed needs object: ${CLOSE_TYPES.join('|')}`);
 	const count = Number(b.count ?? 1);
 	if (!Number.isInteger(count) || count < 0) throw new HttpError(400, 'count must be a non-negative integer');
 	return {
@@ -311,6 +328,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		createCustomField: (object, body) => records.createCustomField(object, body as unknown as Record<string, unknown>),
 		webhooks: () => [...closeApi.subscriptions.values()].map((s) => ({ ...closeApi.publicSub(s), legacy: closeApi.legacy.has(s.id) })),
 		createWebhook: (body) => closeApi.createSubscription(body as unknown as Record<string, unknown>),
+		statuses: (kind) => store.statuses(kind),
 		setLegacyFormat(id, legacy) {
 			if (!closeApi.subscriptions.has(id)) throw new HttpError(404, `no webhook subscription ${id}`);
 			if (legacy) closeApi.legacy.add(id);

@@ -172,6 +172,11 @@ export class OpenConnectorsApi {
 				this.onInstanceChanged(inst, inst.id);
 				return { status: 200, body: this.configEntry(inst, key) };
 			}),
+			route('GET', `${P}/hubs/crm/accounts/:id/notes`, (c) => this.hubNotes(c)),
+			route('POST', `${P}/hubs/crm/accounts/:id/notes`, (c) => this.hubNoteWrite(c, 'create')),
+			route('GET', `${P}/hubs/crm/accounts/:id/notes/:noteId`, (c) => this.hubNoteWrite(c, 'get')),
+			route('PATCH', `${P}/hubs/crm/accounts/:id/notes/:noteId`, (c) => this.hubNoteWrite(c, 'update')),
+			route('DELETE', `${P}/hubs/crm/accounts/:id/notes/:noteId`, (c) => this.hubNoteWrite(c, 'delete')),
 			route('GET', `${P}/hubs/crm/:resource`, (c) => this.hubList(c)),
 			route('GET', `${P}/hubs/crm/:resource/:id`, (c) => this.hubGet(c)),
 			route('POST', `${P}/hubs/crm/:resource`, (c) => this.hubCreate(c)),
@@ -433,6 +438,39 @@ export class OpenConnectorsApi {
 			if (!this.store.get(type, id)) throw new StoreError(404, `No ${c.params[0]} found with id ${id}`);
 			this.store.delete(type, id);
 			return { status: 200, body: {} };
+		});
+	}
+
+	/** A lead's notes (Close's note activities), newest first. */
+	private hubNotes(c: Ctx): Reply {
+		this.hubInstance(c);
+		const leadId = c.params[0];
+		return this.providerCall(() => {
+			if (!this.store.get('lead', leadId)) throw new StoreError(404, `No accounts found with id ${leadId}`);
+			const notes = this.store.tables.note.sorted.filter((e) => e.rec.lead_id === leadId).map((e) => e.rec);
+			return { status: 200, body: notes.reverse() };
+		});
+	}
+
+	private hubNoteWrite(c: Ctx, action: 'create' | 'get' | 'update' | 'delete'): Reply {
+		this.hubInstance(c);
+		const [leadId, noteId] = c.params;
+		return this.providerCall(() => {
+			if (!this.store.get('lead', leadId)) throw new StoreError(404, `No accounts found with id ${leadId}`);
+			if (action === 'create') {
+				const b = objectBody(c);
+				if (typeof b.note !== 'string' || b.note.trim() === '') throw new ValidationError('note: This field is required.', { note: 'This field is required.' });
+				return { status: 200, body: this.store.create('note', { ...b, lead_id: leadId }) };
+			}
+			const note = this.store.get('note', noteId);
+			if (!note || note.lead_id !== leadId) throw new StoreError(404, `No notes found with id ${noteId} on account ${leadId}`);
+			if (action === 'get') return { status: 200, body: note };
+			if (action === 'delete') {
+				this.store.delete('note', noteId);
+				return { status: 200, body: {} };
+			}
+			const { lead_id: _ignored, ...fields } = objectBody(c);
+			return { status: 200, body: this.store.update('note', noteId, fields) };
 		});
 	}
 

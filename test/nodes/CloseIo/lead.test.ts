@@ -122,16 +122,16 @@ describe('lead: getAll', () => {
 		expect(limited.items).toHaveLength(7);
 		expect(new URL(limited.recorder.requests.at(-1)!.url).searchParams.get('pageSize')).toBe('7');
 
-		a.create('lead', { name: "O'Brien", status_id: 'stat_SandboxQualified0000001' });
+		a.create('lead', { name: "O'Brien", status_id: 'stat_SandboxQualified00000001' });
 		a.create('lead', { name: "O'Brien" });
 		const filtered = await f.run({
 			resource: 'lead',
 			operation: 'getAll',
 			returnAll: true,
-			filters: { name: "O'Brien", where: "status_id = 'stat_SandboxQualified0000001'" },
+			filters: { name: "O'Brien", where: "status_id = 'stat_SandboxQualified00000001'" },
 		});
 		expect(new URL(filtered.recorder.requests.at(-1)!.url).searchParams.get('where')).toBe(
-			"name = 'O''Brien' AND (status_id = 'stat_SandboxQualified0000001')",
+			"name = 'O''Brien' AND (status_id = 'stat_SandboxQualified00000001')",
 		);
 		expect(filtered.items.map((i) => i.json.name)).toEqual(["O'Brien"]);
 	});
