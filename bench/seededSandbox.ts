@@ -11,7 +11,7 @@ async function main(): Promise<void> {
 	sandbox.admin.seed({ object: 'lead', count, silent: true, dateUpdated: (i) => base + Math.floor(i / 5) * 1000 + (i % 3) });
 	const instance = sandbox.admin.createInstance({ name: 'bench' });
 	process.stdout.write(
-		`${JSON.stringify({ ocBaseUrl: sandbox.ocBaseUrl, closeBaseUrl: sandbox.closeBaseUrl, secrets: sandbox.secrets, token: instance.token })}\n`,
+		`${JSON.stringify({ ocBaseUrl: sandbox.ocBaseUrl, closeBaseUrl: sandbox.closeBaseUrl, secrets: sandbox.secrets, token: instance.token, instanceId: instance.id })}\n`,
 	);
 }
 
