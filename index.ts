@@ -2,3 +2,4 @@
 export { OpenConnectorsApi } from './credentials/OpenConnectorsApi.credentials';
 export { OpenConnectors } from './nodes/OpenConnectors/OpenConnectors.node';
 export { CloseIoTrigger } from './nodes/CloseIoTrigger/CloseIoTrigger.node';
+export { CloseIo } from './nodes/CloseIo/CloseIo.node';

@@ -184,11 +184,52 @@ function webhookBench(): void {
 	}
 }
 
+async function recordsBench(): Promise<void> {
+	const count = Number(process.env.BENCH_LEADS ?? 10000);
+	console.log(`\n## Records (issue 12): Close.io node, lead getAll (Return All) of ${count} leads, page size 200`);
+	const { info, stop } = await startSeededSandbox(count);
+	const dir = mkdtempSync(join(tmpdir(), 'oc-bench-records-'));
+	const infoFile = join(dir, 'info.json');
+	const urlsFile = join(dir, 'urls.json');
+	const credentials = {
+		environment: 'custom',
+		baseUrl: info.ocBaseUrl,
+		userSecret: info.secrets.userSecret,
+		organizationSecret: info.secrets.organizationSecret,
+		closeApiKey: info.secrets.closeApiKey,
+		closeBaseUrl: info.closeBaseUrl,
+	};
+	writeFileSync(infoFile, JSON.stringify({ ...info, credentials }));
+	const worker = (mode: 'node' | 'bare') =>
+		JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'recordsWorker.ts'), mode, infoFile, urlsFile], { encoding: 'utf8' })) as {
+			ms: number;
+			items: number;
+			hubRequests: number;
+		};
+	try {
+		// The first run also warms the sandbox's page cache; then each side three times, alternating.
+		const warm = worker('node');
+		const runs = { bare: [] as number[], node: [] as number[] };
+		for (let i = 0; i < 3; i++) {
+			runs.bare.push(worker('bare').ms);
+			runs.node.push(worker('node').ms);
+		}
+		const node = Math.min(...runs.node);
+		const bare = Math.min(...runs.bare);
+		line('items output', String(warm.items));
+		line('list requests / ceil(N / pageSize)   (goal <= 1.01)', `${warm.hubRequests} / ${Math.ceil(count / 200)} = ${(warm.hubRequests / Math.ceil(count / 200)).toFixed(3)}`);
+		line('getAll wall time / bare fetch+parse loop   (goal <= 1.15)', `${node.toFixed(0)} ms / ${bare.toFixed(0)} ms = ${(node / bare).toFixed(3)}`);
+	} finally {
+		stop();
+	}
+}
+
 async function main(): Promise<void> {
-	// BENCH_ONLY=receive,polling,sandbox,n8n picks sections (default: all, in this order)
-	const only = new Set((process.env.BENCH_ONLY ?? 'receive,polling,sandbox,n8n').split(',').map((x) => x.trim()));
+	// BENCH_ONLY=receive,polling,records,sandbox,n8n picks sections (default: all, in this order)
+	const only = new Set((process.env.BENCH_ONLY ?? 'receive,polling,records,sandbox,n8n').split(',').map((x) => x.trim()));
 	if (only.has('receive')) webhookBench();
 	if (only.has('polling')) await pollingBench();
+	if (only.has('records')) await recordsBench();
 	if (only.has('sandbox')) {
 		console.log('\n## Sandbox (issue 2): 1,000,000 records, 200-record keyset page');
 		const s = await benchSandbox({ records: 1_000_000, pages: 200 });

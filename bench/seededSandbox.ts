@@ -29,7 +29,7 @@ async function main(): Promise<void> {
 	}
 	const instance = sandbox.admin.createInstance({ name: 'bench' });
 	process.stdout.write(
-		`${JSON.stringify({ ocBaseUrl: sandbox.ocBaseUrl, closeBaseUrl: sandbox.closeBaseUrl, secrets: sandbox.secrets, token: instance.token, url: sandbox.url })}\n`,
+		`${JSON.stringify({ ocBaseUrl: sandbox.ocBaseUrl, closeBaseUrl: sandbox.closeBaseUrl, secrets: sandbox.secrets, token: instance.token, url: sandbox.url, instanceId: instance.id })}\n`,
 	);
 }
 

@@ -5,8 +5,10 @@ import { Clock } from './clock';
 import { closeId, hex } from './ids';
 import { Outbox } from './outbound';
 import { Ctx, HttpError, Reply, Route, objectBody, route } from './router';
-import { CLOSE_TYPES, CloseEvent, CloseObjectType, CloseStore, StoreError, StoredEvent } from './store';
+import { ExtraFilter, filterError, matchesFilter } from './extraFilter';
+import { CLOSE_TYPES, CloseEvent, CloseObjectType, CloseStore, StatusKind, StoreError, StoredEvent } from './store';
 import { formatCloseDate, parseIsoMicros } from './time';
+import { CUSTOM_FIELD_OBJECTS, CustomFieldObject, RecordRules, Search, USERS, ValidationError } from './records';
 
 export const CLOSE_PREFIX = '/api/v1';
 export const MAX_SUBSCRIPTIONS = 40;
@@ -43,6 +45,18 @@ const OBJECT_PATHS: Record<string, CloseObjectType> = {
 	contact: 'contact',
 	opportunity: 'opportunity',
 	task: 'task',
+	'activity/note': 'note',
+	'activity/call': 'call',
+	'activity/email': 'email',
+	'activity/sms': 'sms',
+	'activity/meeting': 'meeting',
+};
+
+/** Activities Close writes itself: listed and read here, not written through the API. */
+const READ_ONLY_PATHS: Record<string, CloseObjectType> = {
+	'activity/status_change/lead': 'lead_status_change',
+	'activity/status_change/opportunity': 'opportunity_status_change',
+	'activity/task_completed': 'task_completed',
 };
 
 export class CloseApi {
@@ -50,6 +64,9 @@ export class CloseApi {
 	readonly legacy = new Set<string>();
 	private windowStart = 0;
 	private windowCount = 0;
+	/** Custom fields and write checks; set by startSandbox (shared with the hub's write routes). */
+	records?: RecordRules;
+	search?: Search;
 
 	constructor(
 		private readonly store: CloseStore,
@@ -110,22 +127,59 @@ export class CloseApi {
 				this.legacy.delete(c.params[0]);
 				return { status: 200, body: {} };
 			}),
+			route('POST', `${P}/data/search/`, (c) => this.mutate(() => ({ status: 200, body: this.requireSearch().run(objectBody(c)) }))),
+			route('GET', `${P}/user/`, () => ({ status: 200, body: { data: USERS.map((u) => ({ ...u })), has_more: false } })),
+			route('GET', `${P}/user/:id/`, (c) => {
+				const user = USERS.find((u) => u.id === c.params[0]);
+				if (!user) throw closeError(404, 'Empty query: not found');
+				return { status: 200, body: { ...user } };
+			}),
+			route('GET', `${P}/custom_field/:object/`, (c) => ({
+				status: 200,
+				body: { data: [...this.requireRecords().customFields[this.customFieldObject(c.params[0])].values()].map((f) => this.fields(c, { ...f })), has_more: false },
+			})),
+			route('POST', `${P}/custom_field/:object/`, (c) =>
+				this.mutate(() => ({ status: 200, body: this.requireRecords().createCustomField(this.customFieldObject(c.params[0]), objectBody(c)) })),
+			),
+			route('GET', `${P}/custom_field/:object/:id/`, (c) => {
+				const field = this.requireRecords().customFields[this.customFieldObject(c.params[0])].get(c.params[1]);
+				if (!field) throw closeError(404, 'Empty query: not found');
+				return { status: 200, body: { ...field } };
+			}),
 			route('GET', `${P}/me/`, () => ({
 				status: 200,
 				body: { id: 'user_SandboxUser0000000000001', organizations: [{ id: 'orga_SandboxOrganization000001', name: 'Sandbox' }] },
 			})),
 		];
+		for (const kind of ['lead', 'opportunity'] as StatusKind[]) {
+			r.push(
+				route('GET', `${P}/status/${kind}/`, () => ({ status: 200, body: { data: this.store.statuses(kind).map((x) => ({ ...x })), has_more: false } })),
+				route('POST', `${P}/status/${kind}/`, (c) => this.mutate(() => ({ status: 200, body: { ...this.store.createStatus(kind, objectBody(c)) } }))),
+				route('GET', `${P}/status/${kind}/:id/`, (c) => {
+					const found = this.store.statuses(kind).find((x) => x.id === c.params[0]);
+					if (!found) throw closeError(404, 'Empty query: not found');
+					return { status: 200, body: { ...found } };
+				}),
+			);
+		}
+		for (const [segment, type] of Object.entries(READ_ONLY_PATHS)) {
+			r.push(
+				route('GET', `${P}/${segment}/`, (c) => this.list(type, c)),
+				route('GET', `${P}/${segment}/:id/`, (c) => this.getOne(type, c)),
+			);
+		}
 		for (const [segment, type] of Object.entries(OBJECT_PATHS)) {
 			r.push(
 				route('GET', `${P}/${segment}/`, (c) => this.list(type, c)),
-				route('POST', `${P}/${segment}/`, (c) => this.mutate(() => ({ status: 200, body: this.store.create(type, objectBody(c), this.reqOpts(c)) }))),
-				route('GET', `${P}/${segment}/:id/`, (c) => {
-					const rec = this.store.get(type, c.params[0]);
-					if (!rec) throw closeError(404, 'Empty query: not found');
-					return { status: 200, body: this.fields(c, this.store.present(type, rec)) };
-				}),
+				route('POST', `${P}/${segment}/`, (c) =>
+					this.mutate(() => ({ status: 200, body: this.store.create(type, this.checked(type, objectBody(c)), this.reqOpts(c)) })),
+				),
+				route('GET', `${P}/${segment}/:id/`, (c) => this.getOne(type, c)),
 				route('PUT', `${P}/${segment}/:id/`, (c) =>
-					this.mutate(() => ({ status: 200, body: this.store.update(type, c.params[0], objectBody(c), this.reqOpts(c)) })),
+					this.mutate(() => ({
+						status: 200,
+						body: this.store.update(type, c.params[0], this.checked(type, objectBody(c), c.params[0]), this.reqOpts(c)),
+					})),
 				),
 				route('DELETE', `${P}/${segment}/:id/`, (c) =>
 					this.mutate(() => {
@@ -138,14 +192,44 @@ export class CloseApi {
 		return r;
 	}
 
+	private getOne(type: CloseObjectType, c: Ctx): Reply {
+		const rec = this.store.get(type, c.params[0]);
+		if (!rec) throw closeError(404, 'Empty query: not found');
+		return { status: 200, body: this.fields(c, this.store.present(type, rec)) };
+	}
+
 	private reqOpts(c: Ctx): { meta: Record<string, unknown>; requestId: string } {
 		return { meta: { request_method: c.method, request_path: c.path }, requestId: closeId('req') };
+	}
+
+	private requireRecords(): RecordRules {
+		if (!this.records) throw closeError(500, 'custom fields are not set up');
+		return this.records;
+	}
+
+	private requireSearch(): Search {
+		if (!this.search) throw closeError(500, 'search is not set up');
+		return this.search;
+	}
+
+	private customFieldObject(name: string): CustomFieldObject {
+		if (!(CUSTOM_FIELD_OBJECTS as readonly string[]).includes(name)) throw closeError(404, `Unknown custom field type ${name}`);
+		return name as CustomFieldObject;
+	}
+
+	/** Close's write checks (custom fields); a 404 for an unknown record comes from the store. */
+	private checked(type: CloseObjectType, body: Record<string, unknown>, id?: string): Record<string, unknown> {
+		if (!this.records) return body;
+		const previous = id === undefined ? undefined : this.store.get(type, id);
+		if (id !== undefined && !previous) return body;
+		return this.records.checkWrite(type, body, previous);
 	}
 
 	private mutate(fn: () => Reply): Reply {
 		try {
 			return fn();
 		} catch (e) {
+			if (e instanceof ValidationError) throw closeError(400, e.message, e.fieldErrors);
 			if (e instanceof StoreError) throw closeError(e.status, e.message, e.fieldErrors);
 			throw e;
 		}
@@ -342,6 +426,10 @@ export class CloseApi {
 						const ev = e as Record<string, unknown>;
 						if (typeof ev.object_type !== 'string' || !ev.object_type) fe[`events.${i}.object_type`] = 'This field is required.';
 						if (typeof ev.action !== 'string' || !ev.action) fe[`events.${i}.action`] = 'This field is required.';
+						if (ev.extra_filter !== undefined && ev.extra_filter !== null) {
+							const err = filterError(ev.extra_filter);
+							if (err) fe[`events.${i}.extra_filter`] = err;
+						}
 					}
 				});
 			}
@@ -358,7 +446,7 @@ export class CloseApi {
 				object_type: String(ev.object_type),
 				action: String(ev.action),
 			};
-			if (ev.extra_filter !== undefined) out.extra_filter = ev.extra_filter;
+			if (ev.extra_filter !== undefined && ev.extra_filter !== null) out.extra_filter = ev.extra_filter;
 			return out;
 		});
 	}
@@ -411,7 +499,14 @@ export class CloseApi {
 		const ev = stored.event;
 		for (const s of this.subscriptions.values()) {
 			if (s.status !== 'active') continue;
-			if (!s.events.some((e) => e.object_type === ev.object_type && e.action === ev.action)) continue;
+			// Close evaluates extra_filter on the whole event: a rejected event is never sent.
+			const wanted = s.events.some(
+				(e) =>
+					e.object_type === ev.object_type &&
+					e.action === ev.action &&
+					(e.extra_filter === undefined || matchesFilter(e.extra_filter as ExtraFilter, ev)),
+			);
+			if (!wanted) continue;
 			this.deliverTo(s, ev);
 		}
 	}

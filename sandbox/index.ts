@@ -11,14 +11,27 @@ import { DeliveryRecord, Outbox } from './outbound';
 import { CeqlProfile, Instance, OC_PREFIX, OpenConnectorsApi, QueryProfile } from './openConnectors';
 import { Poller } from './poller';
 import { Ctx, HttpError, Reply, Route, match, objectBody, route } from './router';
-import { CloseEvent, CloseObjectType, CloseRecord, CloseStore, SeedSpec, StoreError } from './store';
+import {
+	CLOSE_TYPES,
+	CloseEvent,
+	CloseObjectType,
+	CloseRecord,
+	CloseStore,
+	LeadStatus,
+	OpportunityStatus,
+	SeedSpec,
+	StatusKind,
+	StoreError,
+} from './store';
 import { formatCloseDate } from './time';
+import { CustomField, CustomFieldObject, RecordRules, Search } from './records';
 
-export type { CloseObjectType, CloseRecord, CloseEvent, SeedSpec } from './store';
+export type { CloseObjectType, CloseRecord, CloseEvent, SeedSpec, LeadStatus, OpportunityStatus, StatusKind } from './store';
 export type { FaultSpec, Fault } from './faults';
 export type { DeliveryRecord } from './outbound';
 export type { Instance, CeqlProfile, QueryProfile } from './openConnectors';
 export type { WebhookSubscription } from './close';
+export type { CustomField, CustomFieldObject } from './records';
 
 export interface SandboxOptions {
 	/** 0 = random (tests); default 0. */
@@ -122,13 +135,21 @@ export interface SandboxAdmin {
 	createInstance(input?: CreateInstanceInput): Record<string, unknown>;
 	webhooks(): WebhookSubscription[];
 	/** Creates a Close webhook subscription in-process (same validation as POST /webhook/). */
-	createWebhook(body: { url: string; events: Array<{ object_type: string; action: string }>; verify_ssl?: boolean }): WebhookSubscription;
+	createWebhook(body: {
+		url: string;
+		events: Array<{ object_type: string; action: string; extra_filter?: Record<string, unknown> }>;
+		verify_ssl?: boolean;
+	}): WebhookSubscription;
+	/** Lead or opportunity statuses (the list GET /status/<kind>/ serves; live, not a copy). */
+	statuses(kind: StatusKind): Array<LeadStatus | OpportunityStatus>;
 	setLegacyFormat(subscriptionId: string, legacy: boolean): void;
 	/** The CRM hub's query profile (kept across reset()). */
 	queryProfile(): QueryProfile;
 	setQueryProfile(profile: Partial<QueryProfile>): QueryProfile;
 	/** Polls one instance now (platform poller, issue 7). */
 	runPoller(instanceId: number): Promise<void>;
+	/** Defines a custom field (same validation as POST /custom_field/<object>/). */
+	createCustomField(object: CustomFieldObject, body: { name: string; type: string; choices?: string[]; accepts_multiple_values?: boolean }): CustomField;
 	/** Resolves when no outbound delivery is in flight or waiting for a retry. */
 	idle(): Promise<void>;
 	/** Waits until `predicate(deliveries())` holds; rejects after timeoutMs (default 5000). */
@@ -174,7 +195,7 @@ function redactedHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 function toSeedSpec(b: Record<string, unknown>): SeedSpec {
-	if (!isCloseType(b.object)) throw new HttpError(400, 'seed needs object: lead|contact|opportunity|task');
+	if (!isCloseType(b.object)) throw new HttpError(400, `seed needs object: ${CLOSE_TYPES.join('|')}`);
 	const count = Number(b.count ?? 1);
 	if (!Number.isInteger(count) || count < 0) throw new HttpError(400, 'count must be a non-negative integer');
 	return {
@@ -204,6 +225,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	});
 	const oc = new OpenConnectorsApi(store, clock, outbox, () => secrets, () => baseUrl + CLOSE_PREFIX, () => retryScale);
 	oc.setQueryProfile({ ceql: options.ceql ?? 'full', extraOrderBy: options.extraOrderBy ?? 'ignore' });
+	const records = new RecordRules(clock);
+	closeApi.records = records;
+	closeApi.search = new Search(store);
+	oc.records = records;
 	const poller = new Poller(oc, clock, pollerScale);
 	oc.onInstanceChanged = (inst, id) => poller.instanceChanged(inst, id);
 
@@ -259,6 +284,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			store.reset();
 			closeApi.reset();
 			oc.reset();
+			records.reset();
 			faults.clear();
 			outbox.cancelAll();
 			outbox.log.length = 0;
@@ -307,8 +333,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		instances: () => [...oc.instances.values()].map((i) => ({ ...i, configuration: { ...i.configuration }, tags: [...i.tags] })),
 		createInstance,
+		createCustomField: (object, body) => records.createCustomField(object, body as unknown as Record<string, unknown>),
 		webhooks: () => [...closeApi.subscriptions.values()].map((s) => ({ ...closeApi.publicSub(s), legacy: closeApi.legacy.has(s.id) })),
 		createWebhook: (body) => closeApi.createSubscription(body as unknown as Record<string, unknown>),
+		statuses: (kind) => store.statuses(kind),
 		setLegacyFormat(id, legacy) {
 			if (!closeApi.subscriptions.has(id)) throw new HttpError(404, `no webhook subscription ${id}`);
 			if (legacy) closeApi.legacy.add(id);

@@ -9,6 +9,8 @@ import { Outbox } from './outbound';
 import { Ctx, HttpError, Reply, Route, jsonBody, objectBody, route } from './router';
 import { CloseObjectType, CloseRecord, CloseStore, Entry } from './store';
 import { formatIsoMillis } from './time';
+import { RecordRules, ValidationError } from './records';
+import { StoreError } from './store';
 
 export const OC_PREFIX = '/elements/api-v2';
 export const MASK = '********';
@@ -106,6 +108,8 @@ export class OpenConnectorsApi {
 	private offsetCache = new Map<string, Map<number, number>>();
 	private profile: QueryProfile = { ...DEFAULT_QUERY_PROFILE };
 	private tieRandom = seededRandom(DEFAULT_QUERY_PROFILE.tieSeed);
+	/** Custom fields and write checks; set by startSandbox (shared with Close's own routes). */
+	records?: RecordRules;
 	/** Set by the poller module so configuration changes reschedule it. */
 	onInstanceChanged: (instance: Instance | undefined, id: number) => void = () => undefined;
 
@@ -204,8 +208,17 @@ export class OpenConnectorsApi {
 				this.onInstanceChanged(inst, inst.id);
 				return { status: 200, body: this.configEntry(inst, key) };
 			}),
+			route('GET', `${P}/hubs/crm/accounts/:id/notes`, (c) => this.hubNotes(c)),
+			route('POST', `${P}/hubs/crm/accounts/:id/notes`, (c) => this.hubNoteWrite(c, 'create')),
+			route('GET', `${P}/hubs/crm/accounts/:id/notes/:noteId`, (c) => this.hubNoteWrite(c, 'get')),
+			route('PATCH', `${P}/hubs/crm/accounts/:id/notes/:noteId`, (c) => this.hubNoteWrite(c, 'update')),
+			route('DELETE', `${P}/hubs/crm/accounts/:id/notes/:noteId`, (c) => this.hubNoteWrite(c, 'delete')),
 			route('GET', `${P}/hubs/crm/:resource`, (c) => this.hubList(c)),
 			route('GET', `${P}/hubs/crm/:resource/:id`, (c) => this.hubGet(c)),
+			route('POST', `${P}/hubs/crm/:resource`, (c) => this.hubCreate(c)),
+			route('PATCH', `${P}/hubs/crm/:resource/:id`, (c) => this.hubUpdate(c)),
+			route('PUT', `${P}/hubs/crm/:resource/:id`, (c) => this.hubUpdate(c)),
+			route('DELETE', `${P}/hubs/crm/:resource/:id`, (c) => this.hubDelete(c)),
 		];
 	}
 
@@ -397,6 +410,104 @@ export class OpenConnectorsApi {
 		const rec = this.store.get(type, c.params[1]);
 		if (!rec) throw ocError(404, `No ${c.params[0]} found with id ${c.params[1]}`, '{"error": "Empty query: not found"}');
 		return { status: 200, body: this.selectFields(c, this.store.present(type, rec)) };
+	}
+
+	/**
+	 * A provider refusal as the platform relays it: the platform's own message, Close's body as
+	 * providerMessage, the provider's status code.
+	 */
+	private providerCall<T>(fn: () => T): T {
+		try {
+			return fn();
+		} catch (e) {
+			if (e instanceof ValidationError) {
+				const body = JSON.stringify({ errors: [e.message], 'field-errors': e.fieldErrors });
+				const fields = Object.entries(e.fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ');
+				throw ocError(400, `Provider returned an error: ${fields || e.message}`, body);
+			}
+			if (e instanceof StoreError) {
+				const body = JSON.stringify(e.status === 404 ? { error: 'Empty query: not found' } : { errors: [e.message], 'field-errors': e.fieldErrors });
+				const fields = Object.entries(e.fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ');
+				throw ocError(e.status, e.status === 404 ? e.message : `Provider returned an error: ${fields || e.message}`, body);
+			}
+			throw e;
+		}
+	}
+
+	private hubCreate(c: Ctx): Reply {
+		this.hubInstance(c);
+		const type = this.resourceType(c.params[0]);
+		const body = objectBody(c);
+		return this.providerCall(() => {
+			const { contacts, ...rest } = body;
+			const fields = this.records ? this.records.checkWrite(type, type === 'lead' ? rest : body, undefined, { requireLeadName: true }) : body;
+			const nested = type === 'lead' && Array.isArray(contacts) ? contacts : [];
+			nested.forEach((contact, i) => {
+				if (!contact || typeof contact !== 'object') throw new ValidationError('Invalid contact', { [`contacts.${i}`]: 'Invalid contact.' });
+			});
+			const created = this.store.create(type, fields);
+			// Close creates a lead's nested contacts with it, as POST /lead/ does.
+			if (!nested.length) return { status: 200, body: created };
+			for (const contact of nested) this.store.create('contact', { ...(contact as Record<string, unknown>), lead_id: created.id });
+			return { status: 200, body: this.store.present(type, this.store.get(type, created.id)!) };
+		});
+	}
+
+	private hubUpdate(c: Ctx): Reply {
+		this.hubInstance(c);
+		const type = this.resourceType(c.params[0]);
+		const id = c.params[1];
+		const body = objectBody(c);
+		return this.providerCall(() => {
+			const previous = this.store.get(type, id);
+			if (!previous) throw new StoreError(404, `No ${c.params[0]} found with id ${id}`);
+			const fields = this.records ? this.records.checkWrite(type, body, previous) : body;
+			return { status: 200, body: this.store.update(type, id, fields) };
+		});
+	}
+
+	private hubDelete(c: Ctx): Reply {
+		this.hubInstance(c);
+		const type = this.resourceType(c.params[0]);
+		const id = c.params[1];
+		return this.providerCall(() => {
+			if (!this.store.get(type, id)) throw new StoreError(404, `No ${c.params[0]} found with id ${id}`);
+			this.store.delete(type, id);
+			return { status: 200, body: {} };
+		});
+	}
+
+	/** A lead's notes (Close's note activities), newest first. */
+	private hubNotes(c: Ctx): Reply {
+		this.hubInstance(c);
+		const leadId = c.params[0];
+		return this.providerCall(() => {
+			if (!this.store.get('lead', leadId)) throw new StoreError(404, `No accounts found with id ${leadId}`);
+			const notes = this.store.tables.note.sorted.filter((e) => e.rec.lead_id === leadId).map((e) => e.rec);
+			return { status: 200, body: notes.reverse() };
+		});
+	}
+
+	private hubNoteWrite(c: Ctx, action: 'create' | 'get' | 'update' | 'delete'): Reply {
+		this.hubInstance(c);
+		const [leadId, noteId] = c.params;
+		return this.providerCall(() => {
+			if (!this.store.get('lead', leadId)) throw new StoreError(404, `No accounts found with id ${leadId}`);
+			if (action === 'create') {
+				const b = objectBody(c);
+				if (typeof b.note !== 'string' || b.note.trim() === '') throw new ValidationError('note: This field is required.', { note: 'This field is required.' });
+				return { status: 200, body: this.store.create('note', { ...b, lead_id: leadId }) };
+			}
+			const note = this.store.get('note', noteId);
+			if (!note || note.lead_id !== leadId) throw new StoreError(404, `No notes found with id ${noteId} on account ${leadId}`);
+			if (action === 'get') return { status: 200, body: note };
+			if (action === 'delete') {
+				this.store.delete('note', noteId);
+				return { status: 200, body: {} };
+			}
+			const { lead_id: _ignored, ...fields } = objectBody(c);
+			return { status: 200, body: this.store.update('note', noteId, fields) };
+		});
 	}
 
 	private selectFields(c: Ctx, rec: Record<string, unknown>): Record<string, unknown> {

@@ -6,8 +6,35 @@ import { Clock } from './clock';
 import { closeId } from './ids';
 import { formatCloseDate, formatEventDate, toMicros } from './time';
 
-export type CloseObjectType = 'lead' | 'contact' | 'opportunity' | 'task';
-export const CLOSE_TYPES: readonly CloseObjectType[] = ['lead', 'contact', 'opportunity', 'task'];
+export type RecordType = 'lead' | 'contact' | 'opportunity' | 'task';
+/** Activities users log (Close routes /activity/<type>/, events `activity.<type>`). */
+export type ActivityType = 'note' | 'call' | 'email' | 'sms' | 'meeting';
+/** Activities Close logs itself when a status changes or a task is completed (read-only here). */
+export type SystemActivityType = 'lead_status_change' | 'opportunity_status_change' | 'task_completed';
+export type CloseObjectType = RecordType | ActivityType | SystemActivityType;
+export const RECORD_TYPES: readonly RecordType[] = ['lead', 'contact', 'opportunity', 'task'];
+export const ACTIVITY_TYPES: readonly ActivityType[] = ['note', 'call', 'email', 'sms', 'meeting'];
+export const SYSTEM_ACTIVITY_TYPES: readonly SystemActivityType[] = ['lead_status_change', 'opportunity_status_change', 'task_completed'];
+export const CLOSE_TYPES: readonly CloseObjectType[] = [...RECORD_TYPES, ...ACTIVITY_TYPES, ...SYSTEM_ACTIVITY_TYPES];
+
+/** The event log's object_type: records keep their name, activities are `activity.<type>`. */
+export function eventObjectType(type: CloseObjectType): string {
+	return (RECORD_TYPES as readonly string[]).includes(type) ? type : `activity.${type}`;
+}
+
+export interface LeadStatus {
+	id: string;
+	label: string;
+	organization_id: string;
+}
+
+export interface OpportunityStatus extends LeadStatus {
+	type: 'active' | 'won' | 'lost';
+	pipeline_id: string;
+}
+
+export type StatusKind = 'lead' | 'opportunity';
+export const PIPELINE_ID = 'pipe_SandboxPipeline00000001';
 export type CloseRecord = Record<string, unknown> & { id: string; date_created: string; date_updated: string };
 
 export const ORGANIZATION_ID = 'orga_SandboxOrganization000001';
@@ -124,8 +151,74 @@ export class Table {
 	}
 }
 
+/** Embedded in a lead as Close shows it. */
 const CHILD_TYPES: readonly CloseObjectType[] = ['contact', 'opportunity', 'task'];
-const ID_PREFIX: Record<CloseObjectType, string> = { lead: 'lead', contact: 'cont', opportunity: 'oppo', task: 'task' };
+/** Everything that belongs to a lead: deleted with it, moved by a merge. */
+const OWNED_TYPES: readonly CloseObjectType[] = [...CHILD_TYPES, ...ACTIVITY_TYPES, ...SYSTEM_ACTIVITY_TYPES];
+const ID_PREFIX: Record<RecordType, string> = { lead: 'lead', contact: 'cont', opportunity: 'oppo', task: 'task' };
+const ACTIVITY_CLASS: Record<ActivityType | SystemActivityType, string> = {
+	note: 'Note',
+	call: 'Call',
+	email: 'Email',
+	sms: 'SMS',
+	meeting: 'Meeting',
+	lead_status_change: 'LeadStatusChange',
+	opportunity_status_change: 'OpportunityStatusChange',
+	task_completed: 'TaskCompleted',
+};
+const USER_NAME = 'Sandbox User';
+
+/** Each activity type's own fields, as Close's activity pages show them (fresh arrays per call). */
+function activityFields(type: ActivityType | SystemActivityType): Record<string, unknown> {
+	switch (type) {
+		case 'note':
+			return { note: '', note_html: '' };
+		case 'call':
+			return { direction: 'outbound', status: 'completed', disposition: 'answered', duration: 0, phone: '', local_phone: '', remote_phone: '', note: '', recording_url: null, voicemail_url: null };
+		case 'email':
+			return { direction: 'outgoing', status: 'draft', subject: '', body_text: '', body_html: '', sender: '', to: [], cc: [], bcc: [], thread_id: null, template_id: null };
+		case 'sms':
+			return { direction: 'outbound', status: 'draft', text: '', local_phone: '', remote_phone: '' };
+		case 'meeting':
+			return { title: '', status: 'upcoming', starts_at: null, ends_at: null, duration: 0, location: null, attendees: [] };
+		case 'lead_status_change':
+			return { old_status_id: null, old_status_label: null, new_status_id: null, new_status_label: null };
+		case 'opportunity_status_change':
+			return {
+				opportunity_id: null,
+				old_status_id: null,
+				old_status_label: null,
+				old_status_type: null,
+				new_status_id: null,
+				new_status_label: null,
+				new_status_type: null,
+				opportunity_value: null,
+				opportunity_value_currency: null,
+				opportunity_value_period: null,
+			};
+		case 'task_completed':
+			return { task_id: null, task_text: null };
+	}
+}
+
+function defaultLeadStatuses(): LeadStatus[] {
+	return [
+		['stat_SandboxPotential00000001', 'Potential'],
+		['stat_SandboxBadFit0000000001', 'Bad Fit'],
+		['stat_SandboxQualified00000001', 'Qualified'],
+		['stat_SandboxCustomer00000001', 'Customer'],
+	].map(([id, label]) => ({ id, label, organization_id: ORGANIZATION_ID }));
+}
+
+function defaultOpportunityStatuses(): OpportunityStatus[] {
+	return (
+		[
+			['stat_SandboxActive0000000001', 'Active', 'active'],
+			['stat_SandboxWon000000000001', 'Won', 'won'],
+			['stat_SandboxLost00000000001', 'Lost', 'lost'],
+		] as const
+	).map(([id, label, type]) => ({ id, label, type, pipeline_id: PIPELINE_ID, organization_id: ORGANIZATION_ID }));
+}
 const READ_ONLY = new Set(['id', 'organization_id', 'date_created', 'date_updated', 'created_by']);
 
 export type EventListener = (stored: StoredEvent) => void;
@@ -136,7 +229,17 @@ export class CloseStore {
 		contact: new Table(),
 		opportunity: new Table(),
 		task: new Table(),
+		note: new Table(),
+		call: new Table(),
+		email: new Table(),
+		sms: new Table(),
+		meeting: new Table(),
+		lead_status_change: new Table(),
+		opportunity_status_change: new Table(),
+		task_completed: new Table(),
 	};
+	leadStatuses: LeadStatus[] = defaultLeadStatuses();
+	opportunityStatuses: OpportunityStatus[] = defaultOpportunityStatuses();
 	/** lead id -> child type -> child ids, so a lead can show its contacts like Close does. */
 	private children = new Map<string, Record<string, Set<string>>>();
 	events: StoredEvent[] = [];
@@ -155,6 +258,8 @@ export class CloseStore {
 	reset(): void {
 		for (const t of CLOSE_TYPES) this.tables[t] = new Table();
 		this.children.clear();
+		this.leadStatuses = defaultLeadStatuses();
+		this.opportunityStatuses = defaultOpportunityStatuses();
 		this.events = [];
 		this.eventsMonotonic = true;
 		this.seq = 0;
@@ -297,11 +402,34 @@ export class CloseStore {
 					date_created: created,
 					date_updated: updated,
 				};
+			default:
+				return { ...this.activityBase(type, id, created, updated), ...activityFields(type) };
 		}
 	}
 
+	private activityBase(type: ActivityType | SystemActivityType, id: string, created: string, updated: string): CloseRecord {
+		return {
+			_type: ACTIVITY_CLASS[type],
+			id,
+			lead_id: null,
+			contact_id: null,
+			user_id: USER_ID,
+			user_name: USER_NAME,
+			users: [],
+			activity_at: created,
+			organization_id: ORGANIZATION_ID,
+			created_by: USER_ID,
+			created_by_name: USER_NAME,
+			updated_by: USER_ID,
+			updated_by_name: USER_NAME,
+			date_created: created,
+			date_updated: updated,
+		};
+	}
+
 	private build(type: CloseObjectType, fields: Record<string, unknown>, created: string, updated: string): CloseRecord {
-		const rec = this.fresh(type, ++this.counter, closeId(ID_PREFIX[type]), created, updated);
+		const prefix = type in ID_PREFIX ? ID_PREFIX[type as RecordType] : 'acti';
+		const rec = this.fresh(type, ++this.counter, closeId(prefix), created, updated);
 		for (const k in fields) if (k !== 'id' && k !== 'date_created' && k !== 'date_updated') rec[k] = fields[k];
 		return rec;
 	}
@@ -318,7 +446,7 @@ export class CloseStore {
 		const date = formatEventDate(micros);
 		const event: CloseEvent = {
 			id: closeId('ev'),
-			object_type: type,
+			object_type: eventObjectType(type),
 			object_id: rec.id,
 			action,
 			lead_id: type === 'lead' ? rec.id : typeof rec.lead_id === 'string' ? rec.lead_id : null,
@@ -346,6 +474,100 @@ export class CloseStore {
 		}
 	}
 
+	statuses(kind: StatusKind): Array<LeadStatus | OpportunityStatus> {
+		return kind === 'lead' ? this.leadStatuses : this.opportunityStatuses;
+	}
+
+	createStatus(kind: StatusKind, fields: Record<string, unknown>): LeadStatus | OpportunityStatus {
+		const fe: Record<string, string> = {};
+		if (typeof fields.label !== 'string' || !fields.label.trim()) fe.label = 'This field is required.';
+		else if (this.statuses(kind).some((x) => x.label.toLowerCase() === (fields.label as string).trim().toLowerCase())) {
+			fe.label = 'A status with this label already exists.';
+		}
+		if (kind === 'opportunity' && !['active', 'won', 'lost'].includes(String(fields.type))) fe.type = '"active", "won" or "lost" is required.';
+		if (Object.keys(fe).length) throw new StoreError(400, 'Invalid status', fe);
+		const base = { id: closeId('stat'), label: (fields.label as string).trim(), organization_id: ORGANIZATION_ID };
+		if (kind === 'lead') {
+			this.leadStatuses.push(base);
+			return base;
+		}
+		const opp: OpportunityStatus = { ...base, type: fields.type as OpportunityStatus['type'], pipeline_id: PIPELINE_ID };
+		this.opportunityStatuses.push(opp);
+		return opp;
+	}
+
+	/**
+	 * Resolves `status_id` (or a status label given as `status`, as Close accepts on writes) into the id, label and, for opportunities, type. An unknown status is a 400.
+	 */
+	private applyStatus(type: CloseObjectType, fields: Record<string, unknown>): void {
+		if (type !== 'lead' && type !== 'opportunity') return;
+		const list = this.statuses(type);
+		let found: LeadStatus | OpportunityStatus | undefined;
+		if (fields.status_id !== undefined) {
+			found = list.find((x) => x.id === fields.status_id);
+			if (!found) throw new StoreError(400, `Invalid status_id: ${String(fields.status_id)}`, { status_id: 'Status does not exist.' });
+		} else {
+			// `status_label` alone is stored as given (seeded data may carry any label).
+			const label = fields.status;
+			if (label === undefined) return;
+			found = list.find((x) => typeof label === 'string' && x.label.toLowerCase() === label.toLowerCase());
+			if (!found) throw new StoreError(400, `Invalid status: ${String(label)}`, { status: 'Status does not exist.' });
+		}
+		delete fields.status;
+		fields.status_id = found.id;
+		fields.status_label = found.label;
+		if (type === 'opportunity') fields.status_type = (found as OpportunityStatus).type;
+	}
+
+	/** The activity Close logs on its own after a status change or a task completion. */
+	private logSystemActivity(
+		type: SystemActivityType,
+		leadId: string,
+		fields: Record<string, unknown>,
+		micros: number,
+		options: MutationOptions,
+	): void {
+		const date = formatCloseDate(micros);
+		const rec = this.build(type, { ...fields, lead_id: leadId }, date, date);
+		this.tables[type].insert({ id: rec.id, upd: micros, rec, json: undefined });
+		this.link(type, rec);
+		this.log(type, 'created', rec, micros, { data: rec, previous_data: {} }, options);
+	}
+
+	private afterUpdate(type: CloseObjectType, old: CloseRecord, next: CloseRecord, changed: string[], micros: number, options: MutationOptions): void {
+		const leadId = type === 'lead' ? next.id : (next.lead_id as string);
+		if (changed.includes('status_id') && type === 'lead') {
+			this.logSystemActivity(
+				'lead_status_change',
+				leadId,
+				{ old_status_id: old.status_id, old_status_label: old.status_label, new_status_id: next.status_id, new_status_label: next.status_label },
+				micros,
+				options,
+			);
+		} else if (changed.includes('status_id') && type === 'opportunity') {
+			this.logSystemActivity(
+				'opportunity_status_change',
+				leadId,
+				{
+					opportunity_id: next.id,
+					old_status_id: old.status_id,
+					old_status_label: old.status_label,
+					old_status_type: old.status_type,
+					new_status_id: next.status_id,
+					new_status_label: next.status_label,
+					new_status_type: next.status_type,
+					opportunity_value: next.value,
+					opportunity_value_currency: next.value_currency,
+					opportunity_value_period: next.value_period,
+				},
+				micros,
+				options,
+			);
+		} else if (type === 'task' && changed.includes('is_complete') && next.is_complete === true) {
+			this.logSystemActivity('task_completed', leadId, { task_id: next.id, task_text: next.text }, micros, options);
+		}
+	}
+
 	create(type: CloseObjectType, fields: Record<string, unknown> = {}, options?: MutationOptions): CloseRecord {
 		const requestId = options?.requestId ?? closeId('req');
 		const opts = { ...options, requestId };
@@ -359,6 +581,7 @@ export class CloseStore {
 				clean.lead_id = lead.id;
 			} else this.requireLead(clean.lead_id);
 		}
+		this.applyStatus(type, clean);
 		if (typeof clean.name === 'string' && clean.display_name === undefined && (type === 'lead' || type === 'contact')) {
 			clean.display_name = clean.name;
 		}
@@ -373,11 +596,14 @@ export class CloseStore {
 	update(type: CloseObjectType, id: string, fields: Record<string, unknown>, options?: MutationOptions): CloseRecord {
 		const old = this.get(type, id);
 		if (!old) throw new StoreError(404, `Object ${id} not found`);
+		const opts = { ...options, requestId: options?.requestId ?? closeId('req') };
 		const micros = this.stamp(options);
 		const changed: string[] = [];
 		const previous: Record<string, unknown> = {};
 		const next = { ...old } as CloseRecord;
-		for (const [k, v] of Object.entries(fields)) {
+		const input = { ...fields };
+		this.applyStatus(type, input);
+		for (const [k, v] of Object.entries(input)) {
 			if (READ_ONLY.has(k) || (type === 'lead' && (k === 'contacts' || k === 'opportunities' || k === 'tasks'))) continue;
 			if (JSON.stringify(old[k]) !== JSON.stringify(v)) {
 				changed.push(k);
@@ -398,8 +624,9 @@ export class CloseStore {
 			next,
 			micros,
 			{ data: this.present(type, next), previous_data: previous, changed_fields: changed.sort() },
-			options,
+			opts,
 		);
+		this.afterUpdate(type, old, next, changed, micros, opts);
 		return this.present(type, next);
 	}
 
@@ -411,7 +638,7 @@ export class CloseStore {
 		if (type === 'lead') {
 			// Close deletes a lead's contacts, opportunities and tasks with it.
 			const kids = this.children.get(id);
-			for (const t of CHILD_TYPES) for (const cid of [...(kids?.[t] ?? [])]) this.delete(t, cid, { ...opts, at: micros });
+			for (const t of OWNED_TYPES) for (const cid of [...(kids?.[t] ?? [])]) this.delete(t, cid, { ...opts, at: micros });
 		}
 		const presented = this.present(type, old);
 		this.unlink(type, old);
@@ -433,7 +660,7 @@ export class CloseStore {
 		const opts = { ...options, requestId: options?.requestId ?? closeId('req') };
 		const micros = this.stamp(options);
 		const kids = this.children.get(sourceId);
-		for (const t of CHILD_TYPES) {
+		for (const t of OWNED_TYPES) {
 			for (const cid of [...(kids?.[t] ?? [])]) this.update(t, cid, { lead_id: destinationId }, { ...opts, at: micros });
 		}
 		this.delete('lead', sourceId, { ...opts, at: micros });

@@ -1,0 +1,3 @@
+import { getById } from '../byId';
+
+export const { description, execute } = getById('contact', 'contactId', 'Contact ID', 'cont');

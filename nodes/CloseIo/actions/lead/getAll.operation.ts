@@ -1,0 +1,51 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { RecordsClient } from '../../../../lib/records/recordsClient';
+import type { FilterClause } from '../../../../lib/records/where';
+import { buildWhere, closeDate } from '../../../../lib/records/where';
+import { leadOutput, rawWhereProperty, readLimit, returnAllProperties, showFor, simplifyProperty } from '../common';
+
+const show = showFor('lead', ['getAll']);
+
+export const description: INodeProperties[] = [
+	...returnAllProperties('lead'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show,
+		options: [
+			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Leads with exactly this name' },
+			{
+				displayName: 'Status Name or ID',
+				name: 'status_id',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getLeadStatuses' },
+				default: '',
+				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{ displayName: 'Updated After', name: 'updatedAfter', type: 'dateTime', default: '' },
+			{ displayName: 'Created After', name: 'createdAfter', type: 'dateTime', default: '' },
+			rawWhereProperty(),
+		],
+	},
+	simplifyProperty(['getAll']),
+];
+
+export function leadFilterClauses(filters: IDataObject): FilterClause[] {
+	const clauses: FilterClause[] = [];
+	if (filters.name) clauses.push({ field: 'name', value: String(filters.name) });
+	if (filters.status_id) clauses.push({ field: 'status_id', value: String(filters.status_id) });
+	if (filters.updatedAfter) clauses.push({ field: 'date_updated', operator: '>', value: closeDate(filters.updatedAfter) });
+	if (filters.createdAfter) clauses.push({ field: 'date_created', operator: '>', value: closeDate(filters.createdAfter) });
+	return clauses;
+}
+
+export async function execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const where = buildWhere(leadFilterClauses(filters), filters.where as string | undefined);
+	const leads = await records.list('lead', { where, limit: readLimit(this, itemIndex) });
+	return leadOutput(this, itemIndex, leads);
+}

@@ -1,0 +1,3 @@
+import { deleteById } from '../byId';
+
+export const { description, execute } = deleteById('opportunity', 'opportunityId', 'Opportunity ID', 'oppo');

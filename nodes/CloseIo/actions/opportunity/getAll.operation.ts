@@ -1,0 +1,49 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { leadIdFrom } from '../../../../lib/records/fields';
+import type { RecordsClient } from '../../../../lib/records/recordsClient';
+import type { FilterClause } from '../../../../lib/records/where';
+import { buildWhere } from '../../../../lib/records/where';
+import { rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
+
+export const description: INodeProperties[] = [
+	...returnAllProperties('opportunity'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: showFor('opportunity', ['getAll']),
+		options: [
+			{ displayName: 'Lead ID', name: 'leadId', type: 'string', default: '', description: 'Opportunities of this lead (ID or Close URL)' },
+			{
+				displayName: 'Status Name or ID',
+				name: 'status_id',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getOpportunityStatuses' },
+				default: '',
+				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{
+				displayName: 'User Name or ID',
+				name: 'user_id',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getUsers' },
+				default: '',
+				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			rawWhereProperty(),
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const clauses: FilterClause[] = [];
+	if (filters.leadId) clauses.push({ field: 'lead_id', value: leadIdFrom(filters.leadId) });
+	if (filters.status_id) clauses.push({ field: 'status_id', value: String(filters.status_id) });
+	if (filters.user_id) clauses.push({ field: 'user_id', value: String(filters.user_id) });
+	const where = buildWhere(clauses, filters.where as string | undefined);
+	return (await records.list('opportunity', { where, limit: readLimit(this, itemIndex) })) as IDataObject[];
+}

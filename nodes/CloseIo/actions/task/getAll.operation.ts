@@ -1,0 +1,42 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { leadIdFrom } from '../../../../lib/records/fields';
+import type { RecordsClient } from '../../../../lib/records/recordsClient';
+import type { FilterClause } from '../../../../lib/records/where';
+import { buildWhere } from '../../../../lib/records/where';
+import { rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
+
+export const description: INodeProperties[] = [
+	...returnAllProperties('task'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: showFor('task', ['getAll']),
+		options: [
+			{
+				displayName: 'Assigned To Name or ID',
+				name: 'assigned_to',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getUsers' },
+				default: '',
+				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{ displayName: 'Is Complete', name: 'is_complete', type: 'boolean', default: false },
+			{ displayName: 'Lead ID', name: 'leadId', type: 'string', default: '', description: 'Tasks of this lead (ID or Close URL)' },
+			rawWhereProperty(),
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const clauses: FilterClause[] = [];
+	if (filters.leadId) clauses.push({ field: 'lead_id', value: leadIdFrom(filters.leadId) });
+	if (filters.assigned_to) clauses.push({ field: 'assigned_to', value: String(filters.assigned_to) });
+	if (typeof filters.is_complete === 'boolean') clauses.push({ field: 'is_complete', value: filters.is_complete });
+	const where = buildWhere(clauses, filters.where as string | undefined);
+	return (await records.list('task', { where, limit: readLimit(this, itemIndex) })) as IDataObject[];
+}

@@ -1,0 +1,56 @@
+// The records client of one execution: one credential connection (retries on 429 and, for
+// idempotent calls, 5xx, as the SAP Open Connectors node does), one instance token per instance
+// (fetched once, then scrubbed from every output and error), and Close's own API for what the
+// hub has no route for.
+
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { RecordsClient, closeOnly } from '../../../lib/records/recordsClient';
+import { getInstanceId } from '../../shared/instanceLocator';
+import type { Connection } from '../../shared/transport';
+import { connect } from '../../shared/transport';
+
+export class RecordsSession {
+	private readonly clients = new Map<string, Promise<RecordsClient>>();
+
+	constructor(readonly connection: Connection) {}
+
+	static async open(ctx: IExecuteFunctions): Promise<RecordsSession> {
+		return new RecordsSession(await connect(ctx));
+	}
+
+	get secrets(): readonly string[] {
+		return this.connection.secrets;
+	}
+
+	/** The client for the item's instance (its token fetched once per execution). */
+	async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<RecordsClient> {
+		const instanceId = getInstanceId(ctx, 'instance', itemIndex);
+		let client = this.clients.get(instanceId);
+		if (!client) {
+			client = this.clientFor(instanceId);
+			this.clients.set(instanceId, client);
+			// A failed token fetch is not cached: the next item tries again.
+			client.catch(() => this.clients.delete(instanceId));
+		}
+		return await client;
+	}
+
+	private async clientFor(instanceId: string): Promise<RecordsClient> {
+		const { connection } = this;
+		const token = await connection.oc.getInstanceToken(instanceId);
+		if (token.length >= 4 && !connection.secrets.includes(token)) connection.secrets.push(token);
+		return new RecordsClient(connection.request, {
+			ocBaseUrl: connection.ocBaseUrl,
+			closeBaseUrl: connection.closeBaseUrl,
+			elementToken: token,
+			secrets: connection.secrets,
+		});
+	}
+}
+
+/** Close's own API on the credential's key, for the editor's lists. */
+export async function closeClientFor(ctx: ILoadOptionsFunctions): Promise<{ client: RecordsClient; secrets: readonly string[] }> {
+	const connection = await connect(ctx);
+	return { client: closeOnly(connection.request, connection.closeBaseUrl, connection.secrets), secrets: connection.secrets };
+}
