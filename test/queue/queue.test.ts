@@ -15,7 +15,6 @@
  * QUEUE_N8N_ENV=NAME=value,... passes n8n settings to every n8n process (e.g. N8N_EXPRESSION_ENGINE=legacy).
  */
 import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
 
 import {
 	KEEP_EXECUTIONS_ENV,
@@ -33,7 +32,8 @@ import {
 import { startSandbox, type DeliveryRecord, type Sandbox } from '../../sandbox';
 import { type Execution, type N8nInstance, nodeOutput } from '../e2e/harness/n8n';
 import { type QueueCluster, startQueueCluster, withClusterLogs } from '../e2e/harness/queue';
-import { analyse } from '../e2e/support/deliveries';
+import { analyse, postNotification as post } from '../e2e/support/deliveries';
+import { postRaw } from '../e2e/support/env';
 
 const VERSIONS = (process.env.QUEUE_N8N_VERSIONS || '1.123.81 2.40.7').split(/[\s,]+/).filter(Boolean);
 const SOAK_N = Number(process.env.QUEUE_SOAK_DELIVERIES ?? 2000);
@@ -45,33 +45,6 @@ jest.setTimeout(45 * 60_000);
 
 const log = (s: string) => process.stderr.write(`[queue] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** One POST of a notification (exact bytes, its signature) to `url`. */
-function post(url: string, n: Notification, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-	return new Promise((resolve, reject) => {
-		const req = http.request(
-			url,
-			{
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'elements-webhook-id': randomUUID(), 'elements-webhook-signature': n.signature, ...headers },
-				timeout: 30_000,
-			},
-			(res) => {
-				let body = '';
-				res.on('data', (c: Buffer) => (body += c.toString()));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-			},
-		);
-		req.on('error', reject);
-		req.end(n.body);
-	});
-}
-
-/** POSTs exact bytes with exact headers (a captured delivery), answering status and text. */
-async function postRaw(url: string, rawBody: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-	const res = await fetch(url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(30_000) });
-	return { status: res.status, body: await res.text() };
-}
 
 /**
  * Waits until the workflow has at least `min` executions and their number has not moved for
@@ -159,7 +132,7 @@ describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + wor
 			const before = await count(main(), setup.workflowId);
 			const again = await postRaw(setup.url, captured.rawBody, captured.headers);
 			expect(again.status).toBe(200);
-			expect(isRedeliveryAnswer(again.body)).toBe(true);
+			expect(isRedeliveryAnswer(again.text)).toBe(true);
 			await sleep(3000);
 			expect(await count(main(), setup.workflowId)).toBe(before);
 		}));
@@ -206,8 +179,8 @@ describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + wor
 		expect(again.status).toBe(200);
 		await sleep(3000);
 		const after = await count(main(), setup.workflowId);
-		figures.push(`${what}: redelivery answered ${again.status} ${again.body.slice(0, 60)}; executions ${before} -> ${after}`);
-		expect({ refused: isRedeliveryAnswer(again.body), newExecutions: after - before }).toEqual({ refused: true, newExecutions: 0 });
+		figures.push(`${what}: redelivery answered ${again.status} ${again.text.slice(0, 60)}; executions ${before} -> ${after}`);
+		expect({ refused: isRedeliveryAnswer(again.text), newExecutions: after - before }).toEqual({ refused: true, newExecutions: 0 });
 	}
 
 	it('after a restart of the webhook processor, a redelivery starts no execution, and deliveries go on', () =>

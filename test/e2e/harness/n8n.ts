@@ -407,6 +407,30 @@ export function groupAlive(pid: number): boolean {
 	}
 }
 
+/**
+ * Stops a process group this harness started: `signal`, SIGKILL after 30 s, then whatever of the
+ * group is left (n8n's task runners on 2.x), and its watchdog.
+ */
+export async function stopGroup(c: ChildProcess, watchdog: ChildProcess | null, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+	if (c.exitCode === null && c.signalCode === null) {
+		killGroup(c, signal);
+		if (!(await waitExit(c, 30_000))) killGroup(c, 'SIGKILL');
+		await waitExit(c, 10_000);
+	}
+	if (c.pid !== undefined && groupAlive(c.pid)) {
+		killGroup(c, 'SIGKILL');
+		for (let i = 0; i < 50 && groupAlive(c.pid); i++) await sleep(100);
+	}
+	live.delete(c);
+	if (watchdog?.pid) {
+		try {
+			process.kill(watchdog.pid, 'SIGKILL');
+		} catch {
+			/* already gone */
+		}
+	}
+}
+
 // ---------------------------------------------------------------- start
 
 /**
@@ -646,25 +670,7 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 		const c = child;
 		if (!c) return;
 		child = null;
-		if (c.exitCode === null && c.signalCode === null) {
-			killGroup(c, 'SIGTERM');
-			if (!(await waitExit(c, 30_000))) killGroup(c, 'SIGKILL');
-			await waitExit(c, 10_000);
-		}
-		// n8n may have children (task runners on 2.x): make sure the whole group is gone
-		if (c.pid !== undefined && groupAlive(c.pid)) {
-			killGroup(c, 'SIGKILL');
-			for (let i = 0; i < 50 && groupAlive(c.pid); i++) await sleep(100);
-		}
-		live.delete(c);
-		const w = watchdog as ChildProcess | null;
-		if (w?.pid) {
-			try {
-				process.kill(w.pid, 'SIGKILL');
-			} catch {
-				/* already gone */
-			}
-		}
+		await stopGroup(c, watchdog);
 		watchdog = null;
 	};
 

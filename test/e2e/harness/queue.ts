@@ -28,17 +28,15 @@ import {
 	cleanEnv,
 	ensureN8nInstalled,
 	freePort,
-	groupAlive,
 	installCommunityPackage,
 	installExitHook,
-	killGroup,
 	live,
 	n8nProcessEnv,
 	nodeBinaryFor,
 	packPackage,
 	spawnWatchdog,
 	startN8n,
-	waitExit,
+	stopGroup,
 } from './n8n';
 
 const execFileP = promisify(execFile);
@@ -116,23 +114,7 @@ function service(spec: ServiceSpec): Service {
 			const c = child;
 			if (!c) return;
 			child = null;
-			if (c.exitCode === null && c.signalCode === null) {
-				killGroup(c, spec.stopSignal ?? 'SIGTERM');
-				if (!(await waitExit(c, 30_000))) killGroup(c, 'SIGKILL');
-				await waitExit(c, 10_000);
-			}
-			if (c.pid !== undefined && groupAlive(c.pid)) {
-				killGroup(c, 'SIGKILL');
-				for (let i = 0; i < 50 && groupAlive(c.pid); i++) await sleep(100);
-			}
-			live.delete(c);
-			if (watchdog?.pid) {
-				try {
-					process.kill(watchdog.pid, 'SIGKILL');
-				} catch {
-					/* gone */
-				}
-			}
+			await stopGroup(c, watchdog, spec.stopSignal);
 			watchdog = null;
 		},
 		async restart() {

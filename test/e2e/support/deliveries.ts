@@ -2,6 +2,9 @@
  * Counting deliveries against executions (the soak, the queue-mode suite): which events no execution
  * holds (lost), which more than one does (duplicated), and what else n8n ran.
  */
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+
 import { type Notification, TRIGGER_NODE } from '../../../bench/n8nWebhook';
 import { type Execution, nodeOutput } from '../harness/n8n';
 
@@ -50,4 +53,25 @@ export function analyse(notifications: Notification[], executions: Execution[]):
 			.filter((e) => e.status !== 'success')
 			.map((e) => ({ id: e.id, status: e.status, error: String(e.data?.resultData.error?.message ?? ''), events: queuedEvents(e) })),
 	};
+}
+
+/** One POST of a notification (its exact bytes and signature) outside the load generator. */
+export function postNotification(url: string, n: Notification, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+	return new Promise((resolve, reject) => {
+		const req = http.request(
+			url,
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'elements-webhook-id': randomUUID(), 'elements-webhook-signature': n.signature, ...headers },
+				timeout: 30_000,
+			},
+			(res) => {
+				let body = '';
+				res.on('data', (c: Buffer) => (body += c.toString()));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+			},
+		);
+		req.on('error', reject);
+		req.end(n.body);
+	});
 }
