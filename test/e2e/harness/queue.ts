@@ -12,7 +12,8 @@
  * Everything it starts, stop() stops (and the watchdogs kill it if the test process dies).
  *
  * Env knobs: QUEUE_PG_BIN (PostgreSQL's bin folder), QUEUE_WORKER_CONCURRENCY (default 10),
- * QUEUE_PACKAGE_DIR (pack that folder instead of this repo), N8N_E2E_KEEP=1 (keep the folders).
+ * QUEUE_PACKAGE_DIR (pack that folder instead of this repo), QUEUE_START_TIMEOUT_MS (each n8n
+ * process's start, default 600 000), N8N_E2E_KEEP=1 (keep the folders).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -308,6 +309,8 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 	const n8nBin = path.join(installDir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const folder = await fsp.mkdtemp(path.join(os.tmpdir(), `n8n-queue-${version}-`));
 	const t0 = Date.now();
+	// a fresh Postgres gets all of n8n's migrations at the first start (2.x: several hundred), slow on a busy machine
+	const startTimeoutMs = Number(process.env.QUEUE_START_TIMEOUT_MS || 600_000);
 	let failed = false;
 	const started: Array<{ stop(): Promise<void> }> = [];
 	const stopAll = async () => {
@@ -343,7 +346,7 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 			...(options.env ?? {}),
 		};
 		const mainPort = await freePort();
-		let main = await startN8n({ version, userFolder: folders.main, port: mainPort, packageDir: null, env: queueEnv });
+		let main = await startN8n({ version, userFolder: folders.main, port: mainPort, packageDir: null, env: queueEnv, startTimeoutMs });
 		started.push({ stop: () => main.stop() });
 
 		const n8nService = async (
@@ -364,6 +367,7 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 				cwd: userFolder,
 				logFile: path.join(userFolder, 'n8n.log'),
 				ready: () => ready(`http://127.0.0.1:${port}${readyPath}`),
+				startTimeoutMs,
 			});
 
 		const workerPort = await freePort();
@@ -400,7 +404,7 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 				await Promise.all([...webhooks, worker, main].map((s) => s.stop()));
 				await Promise.all([redis.stop(), postgres.stop()]);
 				await Promise.all([postgres.start(), redis.start()]);
-				main = await startN8n({ version, userFolder: folders.main, port: mainPort, packageDir: null, env: queueEnv });
+				main = await startN8n({ version, userFolder: folders.main, port: mainPort, packageDir: null, env: queueEnv, startTimeoutMs });
 				cluster.main = main;
 				await Promise.all([worker, ...webhooks].map((s) => s.start()));
 				cluster.timings.restarts.push(Date.now() - t);
