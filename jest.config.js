@@ -8,13 +8,20 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
 			// These drive a real n8n: the e2e project runs them, after the build.
-			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/scripts/'],
+			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/scripts/', '<rootDir>/test/queue/'],
 		},
 		{
 			displayName: 'e2e',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/scripts/**/*.test.ts'],
+		},
+		{
+			// n8n in queue mode (Postgres, Redis, main, webhook processors, worker): `npm run test:queue`
+			displayName: 'queue',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
 		},
 	],
 };

@@ -340,8 +340,20 @@ export interface TriggerSetup {
 	derivedFrom: 'webhookId' | 'url' | 'unknown';
 }
 
-/** Credential + a sandbox Close.io instance + the soak workflow (trigger -> NoOp), activated. */
-export async function setUpTrigger(n8n: N8nInstance, sandbox: Sandbox, name = 'soak'): Promise<TriggerSetup> {
+/** The webhook id soak-webhook.json gives its trigger (the path of its production URL). */
+const SOAK_WEBHOOK_ID = '5e0a7c1d-2b3f-4d6e-8a9b-0c1d2e3f4aaa';
+
+/**
+ * Credential + a sandbox Close.io instance + the soak workflow (trigger -> NoOp), activated.
+ * `webhookBaseUrl`: where n8n's production webhooks are served (default n8n.url; queue mode: a
+ * webhook processor); `webhookId`: another path, so several such workflows can be active at once.
+ */
+export async function setUpTrigger(
+	n8n: N8nInstance,
+	sandbox: Sandbox,
+	name = 'soak',
+	opts: { webhookBaseUrl?: string; webhookId?: string } = {},
+): Promise<TriggerSetup> {
 	const s = sandbox.secrets;
 	const credentialName = `Open Connectors sandbox (${name})`;
 	const { id: credentialId } = await n8n.createCredential('openConnectorsApi', credentialName, {
@@ -359,12 +371,13 @@ export async function setUpTrigger(n8n: N8nInstance, sandbox: Sandbox, name = 's
 		__INSTANCE_ID__: instanceId,
 		__CREDENTIAL_ID__: credentialId,
 		__CREDENTIAL_NAME__: credentialName,
+		[SOAK_WEBHOOK_ID]: opts.webhookId ?? SOAK_WEBHOOK_ID,
 	});
 	const { id: workflowId } = await n8n.importWorkflow({ ...wf, name: `${wf.name} [${name}]` });
 	await n8n.activate(workflowId);
 	const stored = sandbox.admin.instances().find((i) => String(i.id) === instanceId) as unknown as { configuration: Record<string, unknown> };
 	const url = stored?.configuration?.['event.notification.callback.url'];
-	if (typeof url !== 'string' || !url.startsWith(`${n8n.url}/webhook/`)) {
+	if (typeof url !== 'string' || !url.startsWith(`${opts.webhookBaseUrl ?? n8n.url}/webhook/`)) {
 		throw new Error(`activation did not point instance ${instanceId} at n8n: callback ${JSON.stringify(url)}`);
 	}
 	// Open Connectors signs with the key activation configured on the instance: sign with exactly that,

@@ -12,14 +12,10 @@
  * limit is 10,000 executions). The load generator is bench/n8nWebhook.ts's, shared with `npm run bench`.
  * SOAK_N8N_ENV=NAME=value,... passes n8n settings (e.g. N8N_EXPRESSION_ENGINE=legacy on 2.x).
  */
-import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-
 import {
 	KEEP_EXECUTIONS_ENV,
 	n8nSettingsFrom,
 	type LoadReport,
-	type Notification,
 	TRIGGER_NODE,
 	type TriggerSetup,
 	driveLoad,
@@ -31,6 +27,7 @@ import {
 } from '../../bench/n8nWebhook';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { DEFAULT_N8N_VERSION, type Execution, type N8nInstance, nodeOutput, startN8n, withN8nLogs } from './harness/n8n';
+import { analyse, postNotification } from './support/deliveries';
 
 const N = Number(process.env.SOAK_DELIVERIES ?? 10_000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 12);
@@ -57,74 +54,6 @@ afterAll(async () => {
 	await n8n?.stop();
 	await sandbox?.close();
 });
-
-/** One request outside the load generator (health checks). */
-function postOnce(url: string, n: Notification): Promise<{ status: number; body: string }> {
-	return new Promise((resolve, reject) => {
-		const req = http.request(
-			url,
-			{
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'elements-webhook-id': randomUUID(), 'elements-webhook-signature': n.signature },
-				timeout: 30_000,
-			},
-			(res) => {
-				let body = '';
-				res.on('data', (c: Buffer) => (body += c.toString()));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-			},
-		);
-		req.on('error', reject);
-		req.end(n.body);
-	});
-}
-
-interface Analysis {
-	executions: number;
-	lost: string[];
-	duplicated: Array<{ id: string; times: number }>;
-	/** Items whose deliveryId is none of ours. */
-	strangers: string[];
-	/** Executions with no item of the trigger. */
-	empty: string[];
-	/** Failed executions: their error, and the events n8n had queued for them (lost with them). */
-	failed: Array<{ id: string; status: string; error: string; events: string[] }>;
-}
-
-/**
- * The items n8n queued for the trigger in a failed execution, if it kept them (n8n 1.123 keeps none
- * when the execution fails in checkReadyForExecution: then [], the event exists nowhere in n8n).
- */
-function queuedEvents(e: Execution): string[] {
-	const stack = (e.data as { executionData?: { nodeExecutionStack?: Array<{ data?: { main?: Array<Array<{ json?: Record<string, unknown> }> | null> } }> } } | undefined)
-		?.executionData?.nodeExecutionStack;
-	return (stack ?? []).flatMap((entry) => (entry.data?.main?.[0] ?? []).map((item) => String(item.json?.deliveryId)));
-}
-
-function analyse(notifications: Notification[], executions: Execution[]): Analysis {
-	const times = new Map<string, number>(notifications.map((n) => [n.closeEventId, 0]));
-	const strangers: string[] = [];
-	const empty: string[] = [];
-	for (const e of executions) {
-		const items = nodeOutput(e, TRIGGER_NODE);
-		if (items.length === 0) empty.push(e.id);
-		for (const item of items) {
-			const id = String(item.deliveryId);
-			if (!times.has(id)) strangers.push(id);
-			else times.set(id, times.get(id)! + 1);
-		}
-	}
-	return {
-		executions: executions.length,
-		lost: [...times].filter(([, t]) => t === 0).map(([id]) => id),
-		duplicated: [...times].filter(([, t]) => t > 1).map(([id, t]) => ({ id, times: t })),
-		strangers,
-		empty,
-		failed: executions
-			.filter((e) => e.status !== 'success')
-			.map((e) => ({ id: e.id, status: e.status, error: String(e.data?.resultData.error?.message ?? ''), events: queuedEvents(e) })),
-	};
-}
 
 describe(`soak on n8n ${DEFAULT_N8N_VERSION}: ${N} webhook deliveries through the Close.io Trigger`, () => {
 	it('loses nothing, duplicates nothing, answers redeliveries without executions, stays healthy', () =>
@@ -206,7 +135,7 @@ describe(`soak on n8n ${DEFAULT_N8N_VERSION}: ${N} webhook deliveries through th
 			const health = await fetch(`${n8n!.url}/healthz`);
 			expect(health.status).toBe(200);
 			const [extra] = makeNotifications(1, { instanceId: setup.instanceId, signatureKey: setup.signatureKey });
-			const answer = await postOnce(setup.url, extra!);
+			const answer = await postNotification(setup.url, extra!);
 			expect(answer.status).toBe(200);
 			expect(isRedeliveryAnswer(answer.body)).toBe(false);
 			const after = await waitForExecutionCount(n8n!, setup.workflowId, N + 1, { timeoutMs: 60_000, settleMs: 2000, pollMs: 500 });

@@ -298,7 +298,7 @@ export async function installCommunityPackage(userFolder: string, tarball: strin
 // ---------------------------------------------------------------- helpers
 
 /** npm exports its config (e.g. this repo's ignore-scripts=true) as npm_config_* to child processes: drop them. */
-function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+export function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [k, v] of Object.entries(env)) {
 		if (v === undefined) continue;
@@ -350,8 +350,8 @@ export async function withN8nLogs<T>(n8n: N8nInstance | undefined, fn: () => Pro
 
 // ---------------------------------------------------------------- processes
 
-const live = new Set<ChildProcess>();
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+export const live = new Set<ChildProcess>();
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	if (child.pid === undefined) return;
 	try {
 		process.kill(-child.pid, signal);
@@ -364,7 +364,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 let exitHookInstalled = false;
-function installExitHook(): void {
+export function installExitHook(): void {
 	if (exitHookInstalled) return;
 	exitHookInstalled = true;
 	process.on('exit', () => {
@@ -373,7 +373,7 @@ function installExitHook(): void {
 }
 
 /** A detached sentinel that SIGKILLs the n8n process group when this (jest) process disappears. */
-function spawnWatchdog(groupPid: number): ChildProcess {
+export function spawnWatchdog(groupPid: number): ChildProcess {
 	const code = `
 const [parent, group] = process.argv.slice(1).map(Number);
 const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
@@ -389,7 +389,7 @@ setInterval(() => {
 	return w;
 }
 
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+export function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
 	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
 	return new Promise((resolve) => {
 		const t = setTimeout(() => resolve(false), ms);
@@ -400,7 +400,7 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
 	});
 }
 
-function groupAlive(pid: number): boolean {
+export function groupAlive(pid: number): boolean {
 	try {
 		process.kill(-pid, 0);
 		return true;
@@ -409,41 +409,49 @@ function groupAlive(pid: number): boolean {
 	}
 }
 
-// ---------------------------------------------------------------- start
-
-export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
-	installExitHook();
-	const version = options.version ?? DEFAULT_N8N_VERSION;
-	const major = majorOf(version);
-	const installDir = await ensureN8nInstalled(version);
-	const nodeBin = nodeBinaryFor(version, installDir);
-	const n8nBin = path.join(installDir, 'node_modules', 'n8n', 'bin', 'n8n');
-	const madeFolder = !options.userFolder;
-	const userFolder = options.userFolder ?? (await fsp.mkdtemp(path.join(os.tmpdir(), `n8n-e2e-${version}-`)));
-	await fsp.mkdir(path.join(userFolder, '.n8n'), { recursive: true });
-
-	let packageName: string | null = null;
-	const packageDir = options.packageDir === undefined ? REPO_ROOT : options.packageDir;
-	if (options.tarball) {
-		packageName = await installCommunityPackage(userFolder, options.tarball);
-	} else if (packageDir) {
-		const tarball = await packPackage(packageDir);
+/**
+ * Stops a process group this harness started: `signal`, SIGKILL after 30 s, then whatever of the
+ * group is left (n8n's task runners on 2.x), and its watchdog.
+ */
+export async function stopGroup(c: ChildProcess, watchdog: ChildProcess | null, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+	if (c.exitCode === null && c.signalCode === null) {
+		killGroup(c, signal);
+		if (!(await waitExit(c, 30_000))) killGroup(c, 'SIGKILL');
+		await waitExit(c, 10_000);
+	}
+	if (c.pid !== undefined && groupAlive(c.pid)) {
+		killGroup(c, 'SIGKILL');
+		for (let i = 0; i < 50 && groupAlive(c.pid); i++) await sleep(100);
+	}
+	live.delete(c);
+	if (watchdog?.pid) {
 		try {
-			packageName = await installCommunityPackage(userFolder, tarball);
-		} finally {
-			await fsp.rm(path.dirname(tarball), { recursive: true, force: true });
+			process.kill(watchdog.pid, 'SIGKILL');
+		} catch {
+			/* already gone */
 		}
 	}
+}
 
-	const port = options.port ?? (await freePort());
-	let brokerPort = await freePort();
-	while (brokerPort === port) brokerPort = await freePort();
+// ---------------------------------------------------------------- start
+
+/**
+ * The environment the harness runs an n8n process with (`n8n start`, and the queue-mode harness's
+ * `n8n webhook` / `n8n worker`): isolated user folder, loopback ports, no telemetry, executions kept.
+ * `extra` wins over the defaults.
+ */
+export function n8nProcessEnv(o: {
+	version: string;
+	nodeBin: string;
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	extra?: Record<string, string>;
+}): Record<string, string> {
+	const { version, nodeBin, userFolder, port, brokerPort } = o;
+	const major = majorOf(version);
 	const url = `http://127.0.0.1:${port}`;
-	const logFile = path.join(userFolder, 'n8n.log');
-	const startTimeoutMs = options.startTimeoutMs ?? 180_000;
-	const publicationTimeoutMs = 120_000;
-
-	const env: Record<string, string> = {
+	return {
 		...cleanEnv(process.env),
 		PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
 		HOME: process.env.HOME ?? os.homedir(),
@@ -483,8 +491,43 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 		...(major < 2
 			? { N8N_RUNNERS_ENABLED: 'false', N8N_EXPRESSION_ENGINE: 'legacy', WEBHOOK_URL: `${url}/` }
 			: { N8N_WEBHOOK_URL: `${url}/`, N8N_RUNNERS_TASK_TIMEOUT: '300' }),
-		...(options.env ?? {}),
+		...(o.extra ?? {}),
 	};
+}
+
+export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
+	installExitHook();
+	const version = options.version ?? DEFAULT_N8N_VERSION;
+	const major = majorOf(version);
+	const installDir = await ensureN8nInstalled(version);
+	const nodeBin = nodeBinaryFor(version, installDir);
+	const n8nBin = path.join(installDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const madeFolder = !options.userFolder;
+	const userFolder = options.userFolder ?? (await fsp.mkdtemp(path.join(os.tmpdir(), `n8n-e2e-${version}-`)));
+	await fsp.mkdir(path.join(userFolder, '.n8n'), { recursive: true });
+
+	let packageName: string | null = null;
+	const packageDir = options.packageDir === undefined ? REPO_ROOT : options.packageDir;
+	if (options.tarball) {
+		packageName = await installCommunityPackage(userFolder, options.tarball);
+	} else if (packageDir) {
+		const tarball = await packPackage(packageDir);
+		try {
+			packageName = await installCommunityPackage(userFolder, tarball);
+		} finally {
+			await fsp.rm(path.dirname(tarball), { recursive: true, force: true });
+		}
+	}
+
+	const port = options.port ?? (await freePort());
+	let brokerPort = await freePort();
+	while (brokerPort === port) brokerPort = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const logFile = path.join(userFolder, 'n8n.log');
+	const startTimeoutMs = options.startTimeoutMs ?? 180_000;
+	const publicationTimeoutMs = 120_000;
+
+	const env = n8nProcessEnv({ version, nodeBin, userFolder, port, brokerPort, extra: options.env });
 
 	let child: ChildProcess | null = null;
 	let watchdog: ChildProcess | null = null;
@@ -629,25 +672,7 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 		const c = child;
 		if (!c) return;
 		child = null;
-		if (c.exitCode === null && c.signalCode === null) {
-			killGroup(c, 'SIGTERM');
-			if (!(await waitExit(c, 30_000))) killGroup(c, 'SIGKILL');
-			await waitExit(c, 10_000);
-		}
-		// n8n may have children (task runners on 2.x): make sure the whole group is gone
-		if (c.pid !== undefined && groupAlive(c.pid)) {
-			killGroup(c, 'SIGKILL');
-			for (let i = 0; i < 50 && groupAlive(c.pid); i++) await sleep(100);
-		}
-		live.delete(c);
-		const w = watchdog as ChildProcess | null;
-		if (w?.pid) {
-			try {
-				process.kill(w.pid, 'SIGKILL');
-			} catch {
-				/* already gone */
-			}
-		}
+		await stopGroup(c, watchdog);
 		watchdog = null;
 	};
 
