@@ -187,7 +187,7 @@ function webhookBench(): void {
 async function recordsBench(): Promise<void> {
 	const count = Number(process.env.BENCH_LEADS ?? 10000);
 	console.log(`\n## Records (issue 12): Close.io node, lead getAll (Return All) of ${count} leads, page size 200`);
-	const { info, stop } = await startSeededSandbox(count);
+	const { info, stop } = await startSeededSandbox({ count, ceql: 'full' });
 	const dir = mkdtempSync(join(tmpdir(), 'oc-bench-records-'));
 	const infoFile = join(dir, 'info.json');
 	const urlsFile = join(dir, 'urls.json');
