@@ -309,6 +309,18 @@ class RecordCollector {
 	}
 }
 
+/** What a portable walk of one resource takes from the poll: its counted list and paging settings. */
+function portableSetup(sources: PollSources, resource: string, settings: PollSettings, requests: PollResult['requests']) {
+	return {
+		list: async (query: HubQuery) => {
+			requests.hub++;
+			return await sources.listHub(resource, query);
+		},
+		datePattern: settings.datePattern,
+		pageSize: settings.pageSize,
+	};
+}
+
 async function readRecords(
 	sources: PollSources,
 	object: CloseObject,
@@ -324,12 +336,7 @@ async function readRecords(
 		// Nothing in the hub when the poll began: whatever is there now comes next poll.
 		if (!newest) return { items: [], cursor: start };
 		await walkPortableWindow({
-			list: async (query) => {
-				requests.hub++;
-				return await sources.listHub(resource, query);
-			},
-			datePattern: settings.datePattern,
-			pageSize: settings.pageSize,
+			...portableSetup(sources, resource, settings, requests),
 			from: start.atUs,
 			to: newest.us,
 			identify: (record) => collector.identify(record),
@@ -384,12 +391,7 @@ async function newestRecordCursor(
 	const resource = hubResourceOf(object);
 	if (mode === 'portable') {
 		await walkPortableWindow({
-			list: async (query) => {
-				requests.hub++;
-				return await sources.listHub(resource, query);
-			},
-			datePattern: settings.datePattern,
-			pageSize: settings.pageSize,
+			...portableSetup(sources, resource, settings, requests),
 			from: newest.us,
 			to: newest.us,
 			identify: (record) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),

@@ -7,15 +7,12 @@
 // A failing case prints its seed: POLL_PROPERTY_SEED=<seed> npx jest polling.property replays it
 // (-t seed or -t full picks the profile).
 
-import { CloseClient } from '../../lib/closeClient';
 import type { CloseObject } from '../../lib/objects';
-import { OpenConnectorsClient } from '../../lib/openConnectorsClient';
-import type { PollSettings, PollSources, PollState } from '../../lib/polling';
+import type { PollSettings, PollState } from '../../lib/polling';
 import { readPollState, runPoll } from '../../lib/polling';
-import { hubLister } from '../../lib/polling/hubLister';
 import { startSandbox, type CeqlProfile, type Sandbox } from '../../sandbox';
 import { seededRandom, seedIds } from '../../sandbox/ids';
-import { plainRequest } from '../helpers/plainRequest';
+import { sandboxPollSources } from '../helpers/sandboxPollSources';
 
 const RUNS = Number(process.env.POLL_PROPERTY_RUNS ?? 1000);
 const ONLY_SEED = process.env.POLL_PROPERTY_SEED ? Number(process.env.POLL_PROPERTY_SEED) : undefined;
@@ -52,17 +49,7 @@ async function runSchedule(seed: number, ceql: CeqlProfile): Promise<void> {
 	const extraOrderBy = seed % 2 === 0 ? 'ignore' : 'reject';
 	admin.setQueryProfile({ ceql, extraOrderBy, tieSeed: seed });
 	const instance = admin.createInstance({ name: `prop-${seed}` });
-	const request = plainRequest(sandbox.secrets, sandbox.closeBaseUrl);
-	const oc = new OpenConnectorsClient(request, sandbox.ocBaseUrl);
-	const close = new CloseClient(request, sandbox.closeBaseUrl);
-	const token = String(instance.token);
-	const sources: PollSources = {
-		listHub: hubLister(oc, token),
-		listEvents: async (query) => {
-			const page = await close.listEvents(query);
-			return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
-		},
-	};
+	const sources = sandboxPollSources(sandbox, String(instance.token));
 	const objects: CloseObject[] = pick([['lead'], ['lead', 'contact'], ['contact', 'lead']] as CloseObject[][]);
 	const startMode = pick(['all', 'now'] as const);
 	const settings: PollSettings = {

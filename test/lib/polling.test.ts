@@ -1,26 +1,15 @@
 // Targeted cases of the polling core against the sandbox (the property test covers the rest).
 
-import { CloseClient } from '../../lib/closeClient';
-import { OpenConnectorsClient } from '../../lib/openConnectorsClient';
-import type { PollSettings, PollSources, PollState } from '../../lib/polling';
+import type { PollSources, PollState } from '../../lib/polling';
 import { ceqlString, readPollState, runPoll } from '../../lib/polling';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { plainRequest } from '../helpers/plainRequest';
+import { pollSettings, sandboxPollSources } from '../helpers/sandboxPollSources';
 
 let sandbox: Sandbox;
 let sources: PollSources;
 const hubQueries: string[] = [];
 
-const settings = (over: Partial<PollSettings> = {}): PollSettings => ({
-	objects: ['lead'],
-	events: ['created', 'updated'],
-	pageSize: 1,
-	maxItemsPerPoll: 0,
-	datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
-	includeRaw: false,
-	startFrom: { mode: 'all' },
-	...over,
-});
+const settings = pollSettings;
 
 const T = '2024-05-01T10:00:00.000001+00:00';
 const T1 = '2024-05-01T10:00:00.000002+00:00';
@@ -35,18 +24,12 @@ beforeEach(() => {
 	sandbox.admin.reset();
 	hubQueries.length = 0;
 	const instance = sandbox.admin.createInstance({ name: 'polling' });
-	const request = plainRequest(sandbox.secrets, sandbox.closeBaseUrl);
-	const oc = new OpenConnectorsClient(request, sandbox.ocBaseUrl);
-	const close = new CloseClient(request, sandbox.closeBaseUrl);
+	const base = sandboxPollSources(sandbox, String(instance.token));
 	sources = {
+		...base,
 		listHub: async (resource, query) => {
 			hubQueries.push(`${query.where ?? ''} | ${query.orderBy}`);
-			const page = await oc.listHubPage(resource, { ...query, elementToken: String(instance.token) });
-			return { records: page.records, nextPage: page.nextPage };
-		},
-		listEvents: async (query) => {
-			const page = await close.listEvents(query);
-			return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
+			return await base.listHub(resource, query);
 		},
 	};
 });

@@ -3,28 +3,16 @@
 // and it is put to the test again after RECHECK_POLLS polls or a day. Against the sandbox's two
 // query profiles over HTTP.
 
-import { CloseClient } from '../../../lib/closeClient';
-import { OpenConnectorsClient } from '../../../lib/openConnectorsClient';
 import type { PollSettings, PollSources, PollState } from '../../../lib/polling';
 import { readPollState, runPoll } from '../../../lib/polling';
-import { hubLister } from '../../../lib/polling/hubLister';
 import { RECHECK_MS, RECHECK_POLLS, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from '../../../lib/polling/querySupport';
 import { startSandbox, type Sandbox } from '../../../sandbox';
-import { plainRequest } from '../../helpers/plainRequest';
+import { pollSettings, sandboxPollSources } from '../../helpers/sandboxPollSources';
 
 let sandbox: Sandbox;
 let sources: PollSources;
 
-const settings = (over: Partial<PollSettings> = {}): PollSettings => ({
-	objects: ['lead'],
-	events: ['created', 'updated'],
-	pageSize: 2,
-	maxItemsPerPoll: 0,
-	datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
-	includeRaw: false,
-	startFrom: { mode: 'all' },
-	...over,
-});
+const settings = (over: Partial<PollSettings> = {}): PollSettings => pollSettings({ pageSize: 2, ...over });
 
 const T0 = Date.UTC(2024, 4, 1, 10) * 1000;
 
@@ -38,15 +26,7 @@ beforeEach(() => {
 	sandbox.admin.reset();
 	sandbox.admin.setQueryProfile({ ceql: 'full', extraOrderBy: 'ignore', tieSeed: 7 });
 	const instance = sandbox.admin.createInstance({ name: 'support' });
-	const request = plainRequest(sandbox.secrets, sandbox.closeBaseUrl);
-	const close = new CloseClient(request, sandbox.closeBaseUrl);
-	sources = {
-		listHub: hubLister(new OpenConnectorsClient(request, sandbox.ocBaseUrl), String(instance.token)),
-		listEvents: async (query) => {
-			const page = await close.listEvents(query);
-			return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
-		},
-	};
+	sources = sandboxPollSources(sandbox, String(instance.token));
 });
 
 function hubQueries(): Array<{ where: string; orderBy: string; status: number }> {
