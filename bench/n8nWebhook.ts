@@ -15,7 +15,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 
 import { signOpenConnectors } from '../lib/signatures';
-import { SEEN_PERSISTED } from '../nodes/CloseIoTrigger/WebhookMode';
+import { SEEN_PERSISTED } from '../nodes/CloseIoTrigger/webhook/memory';
 import { deriveSignatureKey } from '../lib/webhookLifecycle';
 import { startSandbox, type Sandbox } from '../sandbox';
 import {

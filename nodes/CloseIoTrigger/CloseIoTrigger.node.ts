@@ -13,7 +13,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
 import { pollClose } from './PollMode';
-import { checkExists, create, deleteWebhook, receive, takeManualItems } from './WebhookMode';
+import { checkExists, create, deleteWebhook } from './webhook/lifecycle';
+import { takeManualItems } from './webhook/memory';
+import { receive } from './webhook/receive';
 
 /**
  * One class serves both modes: n8n gives it a poller (polling: true) AND a webhook whose HTTP

@@ -1,0 +1,84 @@
+/**
+ * Webhook mode's module-level memories, all in one place.
+ *
+ * Scope: ONE n8n process. Each process that runs webhook() or the hooks (n8n's main process, and in
+ * queue mode every webhook processor and worker) has its own copy; none of it is shared between
+ * processes or survives a restart. What must outlive the process goes to the workflow's static data.
+ */
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { SavePacer } from '../../../lib/savePacer';
+import { SeenKeys } from '../../../lib/seenKeys';
+import type { Setup, WebhookStatic } from './staticData';
+
+export const SEEN_IN_MEMORY = 20000;
+/** Kept small: n8n 1.x reads the workflow's static data from its database on every delivery. */
+export const SEEN_PERSISTED = 500;
+/** At most one save of the memory per node per second (lib/savePacer says why). */
+export const SEEN_SAVE_INTERVAL_MS = 1000;
+
+// Static data written inside webhook() is persisted by n8n 1.x but not by 2.x (n8n.md), so the
+// memory of delivered keys lives here, per workflow and node, and is copied into static data by
+// webhook(), which 1.x keeps. (Copying it from poll() was tried: a poll returning null saves
+// nothing on either version, measured in a real n8n.)
+export interface Memory {
+	keys: SeenKeys;
+	saves: SavePacer;
+	/** Keys admitted since the last save. */
+	unsaved: boolean;
+	/** The newest key of the last save: the static data n8n reads back shows it once that save landed. */
+	lastSaved?: string;
+}
+const memories = new Map<string, Memory>();
+
+// The signing key and Close key need the credential, which n8n reads and decrypts from its database
+// on every call: kept for a minute per node (a changed credential is picked up within a minute).
+export const keyCache = new Map<string, { key: string; until: number }>();
+export const KEY_TTL_MS = 60_000;
+
+/** Close subscription keys, by subscription id (or by URL when the delivery named none). */
+export const closeKeyCache = new Map<string, string>();
+
+// Test listeners run create() and delete() with static data of their own (n8n 1.x starts it
+// empty), so what one URL's set-up needs to know of the other is also kept in this module.
+export const moduleSetups = new Map<string, Setup>();
+
+// n8n runs a node that has poll() by calling poll(), also in the manual run a test delivery starts
+// (n8n-core WorkflowExecute.runNode checks poll before webhook): the test delivery's items wait
+// here for that poll() call.
+const manualItems = new Map<string, IDataObject[]>();
+
+/** What identifies a node in module memory: its workflow and node. */
+type NodeRef = { getWorkflow(): { id?: string }; getNode(): { id?: string; name: string } };
+
+export function memoryKey(ctx: IWebhookFunctions | IHookFunctions | NodeRef): string {
+	const node = ctx.getNode();
+	return `${String(ctx.getWorkflow().id ?? '')}:${node.id ?? node.name}`;
+}
+
+/** poll() in webhook mode, manual run: the items of the test delivery that started it. */
+export function takeManualItems(ctx: NodeRef): IDataObject[] | undefined {
+	const key = memoryKey(ctx);
+	const items = manualItems.get(key);
+	manualItems.delete(key);
+	return items;
+}
+
+/** webhook() in a manual run: keeps the test delivery's items for the poll() call n8n makes next. */
+export function keepManualItems(ctx: NodeRef, items: IDataObject[]): void {
+	manualItems.set(memoryKey(ctx), items);
+}
+
+export function rememberedKeys(ctx: IWebhookFunctions, data: WebhookStatic): Memory {
+	const key = memoryKey(ctx);
+	let memory = memories.get(key);
+	if (!memory) {
+		memory = {
+			keys: new SeenKeys(SEEN_IN_MEMORY, Array.isArray(data.seen) ? data.seen : []),
+			saves: new SavePacer(SEEN_SAVE_INTERVAL_MS),
+			unsaved: false,
+		};
+		memories.set(key, memory);
+	}
+	return memory;
+}

@@ -1,0 +1,103 @@
+/** Webhook mode's webhook(): checks a delivery, refuses what was already delivered, starts the run. */
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { DEFAULT_MAX_BODY_BYTES, receiveWebhook } from '../../../lib/webhookReceiver';
+import type { Connection } from '../../shared/transport';
+import { connect } from '../../shared/transport';
+import type { Memory } from './memory';
+import { KEY_TTL_MS, closeKeyCache, keepManualItems, keyCache, moduleSetups, rememberedKeys, SEEN_PERSISTED } from './memory';
+import type { WebhookStatic } from './staticData';
+import { routeOf, sameNodeUrl, signatureKeyFor, signatureScope, staticOf } from './staticData';
+
+/** Close's `subscription_id`, read before the signature check only to pick the key to check with. */
+function subscriptionIdOf(rawBody: Buffer | undefined): string | undefined {
+	if (!rawBody || rawBody.length === 0 || rawBody.length > DEFAULT_MAX_BODY_BYTES) return undefined;
+	const match = /"subscription_id"\s*:\s*"([A-Za-z0-9_]{1,100})"/.exec(rawBody.toString('utf8'));
+	return match?.[1];
+}
+
+/**
+ * The key of the Close subscription a direct delivery claims to come from, if that subscription
+ * points at this node (production or test URL). n8n 1.x gives webhook() the production URL and no
+ * test static data, so the subscription is looked up by id at Close, then cached here.
+ */
+async function closeKeyFor(ctx: IWebhookFunctions, connection: Connection, url: string, subscriptionId: string | undefined): Promise<string | undefined> {
+	const data = staticOf(ctx);
+	const known = [...Object.values(data.setups ?? {}), ...moduleSetups.values()].find(
+		(s) => s.route === 'direct' && s.closeSignatureKey && subscriptionId !== undefined && s.subscriptionId === subscriptionId,
+	);
+	if (known?.closeSignatureKey) return known.closeSignatureKey;
+	const cached = closeKeyCache.get(subscriptionId ?? url);
+	if (cached) return cached;
+	// Only subscriptions pointing at this node (its production or test URL) can lend their key.
+	const ours = (await connection.close.listWebhooks()).filter((s) => s.url === url || sameNodeUrl(s.url, url));
+	const sub = ours.find((s) => s.id === subscriptionId) ?? ours.find((s) => s.url === url);
+	if (sub?.signature_key) closeKeyCache.set(sub.id === subscriptionId ? sub.id : url, sub.signature_key);
+	return sub?.signature_key;
+}
+
+export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const res = this.getResponseObject();
+	const refuse = (status: number, reason: string): IWebhookResponseData => {
+		res.status(status).json({ error: reason });
+		return { noWebhookResponse: true };
+	};
+	let decision;
+	let memory: Memory;
+	let data: WebhookStatic;
+	try {
+		const req = this.getRequestObject();
+		const url = this.getNodeWebhookUrl('default') as string;
+		data = staticOf(this);
+		const route = routeOf(this);
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody;
+		const scope = signatureScope(this);
+		const cachedKey = keyCache.get(`${route}:${scope}:${url}`);
+		let verifyKey = cachedKey && cachedKey.until > Date.now() ? cachedKey.key : undefined;
+		if (verifyKey === undefined) {
+			const connection = await connect(this);
+			verifyKey =
+				route === 'direct'
+					? await closeKeyFor(this, connection, url, subscriptionIdOf(rawBody))
+					: signatureKeyFor(connection, scope);
+			// Direct keys depend on the subscription the delivery names: only the node's own are cached.
+			if (verifyKey && route !== 'direct') keyCache.set(`${route}:${scope}:${url}`, { key: verifyKey, until: Date.now() + KEY_TTL_MS });
+		}
+		decision = receiveWebhook(
+			{ method: req.method, headers: req.headers, rawBody },
+			{
+				route,
+				openConnectorsSignatureKey: route === 'direct' ? undefined : verifyKey,
+				closeSignatureKey: route === 'direct' ? verifyKey : undefined,
+				objects: this.getNodeParameter('objects', []) as string[],
+				events: this.getNodeParameter('events', []) as string[],
+				includeRaw: options.includeRaw === true,
+				nowSeconds: Math.floor(Date.now() / 1000),
+			},
+		);
+		memory = rememberedKeys(this, data);
+	} catch {
+		// Set-up lookups failed (credential, Close unreachable): the sender retries later.
+		return refuse(503, 'temporarily unavailable');
+	}
+	if (decision.status !== 200) return refuse(decision.status, decision.reason);
+	const admitted = memory.keys.admit(decision.keys);
+	const items = decision.items.filter((_, i) => admitted[i]);
+	if (items.length > 0) memory.unsaved = true;
+	// n8n 1.x saves static data written here before it answers (2.x does not save it). Keys admitted
+	// inside the interval go with the next delivery's save, a redelivery's included. n8n reads the
+	// static data from its database for each delivery: it shows whether the last save landed.
+	const stored = Array.isArray(data.seen) ? data.seen : [];
+	const landed = memory.lastSaved === undefined || stored[stored.length - 1] === memory.lastSaved;
+	if (memory.unsaved && memory.saves.due(Date.now(), landed)) {
+		data.seen = memory.keys.toArray(SEEN_PERSISTED);
+		memory.lastSaved = data.seen[data.seen.length - 1];
+		memory.unsaved = false;
+	}
+	if (items.length === 0) {
+		return { webhookResponse: { received: true, executions: 0 } };
+	}
+	if (this.getMode() === 'manual') keepManualItems(this, items as unknown as IDataObject[]);
+	return { workflowData: [this.helpers.returnJsonArray(items as unknown as IDataObject[])] };
+}

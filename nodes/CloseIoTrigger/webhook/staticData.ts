@@ -1,0 +1,82 @@
+/** Webhook mode's workflow static data, and the helpers the lifecycle hooks and webhook() share. */
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { DEFAULT_CLOSE_DATE_PATTERN } from '../../../lib/pollerConfiguration';
+import type { DeliveryRoute } from '../../../lib/webhookLifecycle';
+import { callbackSignatureKey, desiredInstanceEvents } from '../../../lib/webhookLifecycle';
+import type { Connection } from '../../shared/transport';
+import { selectedObjects } from '../PollMode';
+import { moduleSetups } from './memory';
+
+/** Per webhook URL (test and production each have their own set-up). */
+export interface Setup {
+	instanceId: string;
+	route: DeliveryRoute;
+	/** The instance's events settings before the first activation, restored on deactivation. */
+	saved?: IDataObject;
+	subscriptionId?: string;
+	closeSignatureKey?: string;
+	/** The node's other URL that held the instance when this one took it over; it gets it back. */
+	handBackTo?: string;
+}
+
+export interface WebhookStatic {
+	setups?: Record<string, Setup>;
+	/** Idempotency keys of the newest executions (see memory.ts rememberedKeys). */
+	seen?: string[];
+}
+
+export function staticOf(ctx: IHookFunctions | IWebhookFunctions): WebhookStatic {
+	return ctx.getWorkflowStaticData('node') as WebhookStatic;
+}
+
+export function routeOf(ctx: IHookFunctions | IWebhookFunctions): DeliveryRoute {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const route = options.delivery as string;
+	return route === 'direct' || route === 'openConnectorsPolling' ? route : 'openConnectors';
+}
+
+/**
+ * The node's identity for its signing key: its webhook id (the same for the test and the production
+ * URL). n8n 1.x hands webhook() the production URL even for a test delivery, so a key tied to the
+ * URL could not be recomputed there.
+ */
+export function signatureScope(ctx: IHookFunctions | IWebhookFunctions): string {
+	const node = ctx.getNode();
+	return node.webhookId ? String(node.webhookId) : `${String(ctx.getWorkflow().id ?? '')}:${node.name}`;
+}
+
+export function signatureKeyFor(connection: Connection, scope: string): string {
+	return callbackSignatureKey(
+		{
+			userSecret: String(connection.credentials.userSecret ?? ''),
+			organizationSecret: String(connection.credentials.organizationSecret ?? ''),
+		},
+		scope,
+	);
+}
+
+/** The node's other URL (test vs production): the same webhook id and path, another endpoint. */
+export function sameNodeUrl(a: unknown, b: string): boolean {
+	if (typeof a !== 'string' || a === b) return false;
+	const tail = (u: string) => u.split('/').slice(-2).join('/');
+	return tail(a) === tail(b) && tail(b).length > 1;
+}
+
+/** A URL's set-up: from this context's static data, else from module memory. */
+export function setupAt(data: WebhookStatic, url: string): Setup | undefined {
+	return data.setups?.[url] ?? moduleSetups.get(url);
+}
+
+/** The instance events settings this node wants for `route`, notifying `callbackUrl`. */
+export function instanceEventsFor(ctx: IHookFunctions, connection: Connection, route: DeliveryRoute, callbackUrl: string) {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	return desiredInstanceEvents({
+		route,
+		callbackUrl,
+		signatureKey: signatureKeyFor(connection, signatureScope(ctx)),
+		objects: selectedObjects(ctx),
+		refreshIntervalMinutes: Math.max(1, Number(options.refreshInterval ?? 5) || 5),
+		datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),
+	});
+}
