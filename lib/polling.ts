@@ -5,7 +5,9 @@
 // with KEYSET pages (each page asks for what lies after the last record seen) rather than the
 // platform's offset tokens, because an offset page shifts when a record changes between two page
 // requests and the record that slides across the boundary would be skipped for good.
-// Deletes and merges leave nothing in the hub; they come from Close's event log.
+// Deletes and merges leave nothing in the hub; they come from Close's event log, and so do
+// activities, status changes and task completions (no hub resource), and record updates when only
+// some fields count (the log has changed_fields; the hub does not).
 
 import type { CloseObject, TriggerEvent, TriggerItem } from './objects';
 import { hubResourceOf } from './objects';
@@ -20,6 +22,12 @@ export interface HubQuery {
 	orderBy: string;
 	pageSize: number;
 	nextPage?: string;
+}
+
+/** An event-log source of its own: Close's object_type and the actions wanted from it. */
+export interface LogSource {
+	objectType: string;
+	actions: string[];
 }
 
 export interface EventLogQuery {
@@ -46,12 +54,19 @@ export interface PollSettings {
 	datePattern: string;
 	includeRaw: boolean;
 	startFrom: StartFrom;
+	/** Activities, status changes, completions: read from the event log, one cursor each. */
+	logSources?: LogSource[];
+	/** Record updates from the event log (with changed_fields) instead of the hub. */
+	updatesFromLog?: boolean;
+	/** A last test on each item (status ids, watched fields); what it refuses is still passed. */
+	accept?: (item: TriggerItem) => boolean;
 }
 
 export interface PollState {
 	v: 1;
 	records: Partial<Record<CloseObject, PollCursor>>;
-	events: Partial<Record<CloseObject, PollCursor>>;
+	/** Keyed by Close object_type: a record object, or an activity type such as `activity.note`. */
+	events: Partial<Record<string, PollCursor>>;
 }
 
 /** What one object's read gives: its items (with their instant, to merge sources) and next cursor. */
@@ -78,7 +93,7 @@ export function readPollState(value: unknown): PollState {
 		if (!stored || typeof stored !== 'object') continue;
 		for (const [object, cursor] of Object.entries(stored as Record<string, unknown>)) {
 			const read = readCursor(cursor);
-			if (read) state[part][object as CloseObject] = read;
+			if (read) (state[part] as Record<string, PollCursor>)[object] = read;
 		}
 	}
 	return state;
@@ -115,8 +130,21 @@ export async function runPoll(sources: PollSources, settings: PollSettings, prev
 	const state: PollState = { v: 1, records: { ...previous.records }, events: { ...previous.events } };
 	const requests = { hub: 0, events: 0 };
 	const items: TriggerItem[] = [];
-	const wantsRecords = settings.events.some((e) => e === 'created' || e === 'updated');
-	const wantsLog = settings.events.some((e) => DELETE_MERGE.includes(e));
+	const updatesFromHub = settings.events.includes('updated') && !settings.updatesFromLog;
+	const wantsRecords = settings.events.includes('created') || updatesFromHub;
+	const logActions: string[] = settings.events.filter((e) => DELETE_MERGE.includes(e));
+	if (settings.updatesFromLog && settings.events.includes('updated')) logActions.push('updated');
+	const wantsLog = logActions.length > 0;
+	const readLog = async (objectType: string, actions: string[], into: Array<{ us: number; item: TriggerItem }>) => {
+		const cursor = state.events[objectType];
+		if (!cursor && settings.startFrom.mode === 'now') {
+			state.events[objectType] = await newestEventCursor(sources, objectType, requests);
+		} else {
+			const read = await readEventLog(sources, objectType, actions, settings, cursor ?? startCursor(settings.startFrom), requests);
+			state.events[objectType] = read.cursor;
+			for (const entry of read.items) into.push(entry);
+		}
+	};
 
 	for (const object of settings.objects) {
 		const perObject: Array<{ us: number; item: TriggerItem }> = [];
@@ -130,19 +158,15 @@ export async function runPoll(sources: PollSources, settings: PollSettings, prev
 				for (const entry of read.items) perObject.push(entry);
 			}
 		}
-		if (wantsLog) {
-			const cursor = state.events[object];
-			if (!cursor && settings.startFrom.mode === 'now') {
-				state.events[object] = await newestEventCursor(sources, object, requests);
-			} else {
-				const read = await readEventLog(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests);
-				state.events[object] = read.cursor;
-				for (const entry of read.items) perObject.push(entry);
-			}
-		}
+		if (wantsLog) await readLog(object, logActions, perObject);
 		// Stable: records and log events of one instant keep their own order.
 		perObject.sort((a, b) => a.us - b.us);
 		for (const entry of perObject) items.push(entry.item);
+	}
+	for (const source of settings.logSources ?? []) {
+		const read: Array<{ us: number; item: TriggerItem }> = [];
+		await readLog(source.objectType, source.actions, read);
+		for (const entry of read) items.push(entry.item);
 	}
 	return { items, state, requests };
 }
@@ -196,7 +220,7 @@ async function readRecords(
 	const orderBy = 'date_updated asc, id asc';
 	const cap = settings.maxItemsPerPoll > 0 ? settings.maxItemsPerPoll : Infinity;
 	const wantCreated = settings.events.includes('created');
-	const wantUpdated = settings.events.includes('updated');
+	const wantUpdated = settings.events.includes('updated') && !settings.updatesFromLog;
 	const seen = new Set(start.seen);
 	const { newest } = await newestRecordDate(sources, object, requests);
 	const items: Array<{ us: number; item: TriggerItem }> = [];
@@ -227,7 +251,7 @@ async function readRecords(
 				includeRaw: settings.includeRaw,
 				cursorMicros: start.atUs ?? undefined,
 			});
-			const wanted = item.event === 'created' ? wantCreated : wantUpdated;
+			const wanted = (item.event === 'created' ? wantCreated : wantUpdated) && (settings.accept?.(item) ?? true);
 			if (wanted) {
 				if (items.length >= cap) break pages;
 				items.push({ us, item });
@@ -300,7 +324,7 @@ function eventDate(event: ProviderRecord): { at: string; us: number } {
 
 async function newestEventCursor(
 	sources: PollSources,
-	object: CloseObject,
+	object: string,
 	requests: PollResult['requests'],
 ): Promise<PollCursor> {
 	requests.events++;
@@ -314,7 +338,8 @@ async function newestEventCursor(
 
 async function readEventLog(
 	sources: PollSources,
-	object: CloseObject,
+	object: string,
+	actions: string[],
 	settings: PollSettings,
 	start: PollCursor,
 	requests: PollResult['requests'],
@@ -349,11 +374,13 @@ async function readEventLog(
 	let stoppedAt: Instant | null = null;
 	for (const { at, us, id, event } of collected) {
 		if (isBehindCursor(start, seen, us, id)) continue;
-		const action = String(event.action);
-		const wanted = DELETE_MERGE.includes(action as TriggerEvent) && settings.events.includes(action as TriggerEvent);
-		if (wanted) {
-			if (items.length >= cap) break;
-			items.push({ us, item: fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw }) });
+		if (actions.includes(String(event.action))) {
+			const item = fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw });
+			// Refused items (another status, unwatched fields) are handled all the same.
+			if (settings.accept?.(item) ?? true) {
+				if (items.length >= cap) break;
+				items.push({ us, item });
+			}
 		}
 		handled.push({ us, id });
 		stoppedAt = { at, us };
