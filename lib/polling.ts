@@ -388,12 +388,26 @@ async function readEventLog(
 	return { items, cursor: settleCursor(nextFloor(newest, stoppedAt, start), handled, start) };
 }
 
-/** "Fetch test event": the newest record of each selected object, without touching any cursor. */
+/**
+ * "Fetch test event": the newest record of each selected object, and the newest wanted event of
+ * each event-log source (one page), without touching any cursor.
+ */
 export async function sampleItems(sources: PollSources, settings: PollSettings): Promise<TriggerItem[]> {
 	const items: TriggerItem[] = [];
 	for (const object of settings.objects) {
 		const { first } = await newestRecordDate(sources, object, { hub: 0, events: 0 });
 		if (first) items.push(fromPolledRecord(object, first, { source: 'polling', includeRaw: settings.includeRaw }));
+	}
+	for (const source of settings.logSources ?? []) {
+		const page = await sources.listEvents({ object_type: source.objectType, _limit: EVENT_LOG_LIMIT });
+		for (const event of page.data) {
+			if (!source.actions.includes(String(event.action))) continue;
+			const item = fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw });
+			if (settings.accept?.(item) ?? true) {
+				items.push(item);
+				break;
+			}
+		}
 	}
 	return items;
 }

@@ -7,6 +7,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { hookCtx, instanceIdOf, jsonOf, trigger, uniqueNodeId, webhookCtx, type Params } from './helpers';
 
+// Many HTTP requests per poll: generous on a loaded machine.
+jest.setTimeout(60_000);
+
 let sandbox: Sandbox;
 let instanceId: string;
 const URL = 'http://n8n.example.test/webhook/sel-123/webhook';
