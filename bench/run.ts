@@ -225,8 +225,8 @@ async function recordsBench(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	// BENCH_ONLY=receive,polling,records,sandbox,n8n picks sections (default: all, in this order)
-	const only = new Set((process.env.BENCH_ONLY ?? 'receive,polling,records,sandbox,n8n').split(',').map((x) => x.trim()));
+	// BENCH_ONLY=receive,polling,records,sandbox,n8n,filter picks sections (default: all, in this order)
+	const only = new Set((process.env.BENCH_ONLY ?? 'receive,polling,records,sandbox,n8n,filter').split(',').map((x) => x.trim()));
 	if (only.has('receive')) webhookBench();
 	if (only.has('polling')) await pollingBench();
 	if (only.has('records')) await recordsBench();
@@ -238,6 +238,7 @@ async function main(): Promise<void> {
 		line('seeding 1M records', `${(s.seedMs / 1000).toFixed(1)} s`);
 	}
 	if (only.has('n8n')) await (await import('./n8nWebhook')).benchN8nWebhooks();
+	if (only.has('filter')) await (await import('./statusFilter')).benchStatusFilter();
 }
 
 main().then(

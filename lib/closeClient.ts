@@ -53,6 +53,14 @@ export interface CloseEvent {
 	[key: string]: unknown;
 }
 
+export interface CloseStatus {
+	id: string;
+	label: string;
+	/** Opportunity statuses: active, won or lost. */
+	type?: string;
+	[key: string]: unknown;
+}
+
 export interface ListEventsParams {
 	date_updated__gt?: string;
 	date_updated__gte?: string;
@@ -160,6 +168,12 @@ export class CloseClient {
 		if (response.statusCode === 404) return false;
 		if (!isSuccess(response)) throw this.fail(response);
 		return true;
+	}
+
+	/** The organization's lead or opportunity statuses (`GET /status/<kind>/`, one page: Close does not page them). */
+	async listStatuses(kind: 'lead' | 'opportunity'): Promise<CloseStatus[]> {
+		const body = await this.call<{ data?: CloseStatus[] }>({ method: 'GET', path: `/status/${kind}/` });
+		return Array.isArray(body?.data) ? body.data : [];
 	}
 
 	/** One page of the event log, newest first; page on with `_cursor: cursor_next`. */

@@ -9,6 +9,7 @@
 
 import { parseWithPattern, tryParseInstant } from './datePattern';
 import { type CloseObject, closeObjectOf, type TriggerItem } from './objects';
+import { itemViewOf } from './triggerEvents/closeEventTypes';
 
 export class PayloadError extends Error {
 	constructor(reason: string) {
@@ -80,7 +81,10 @@ export function withUtcOffset(date: unknown): string | null {
 	return `${date}+00:00`;
 }
 
-function finish(item: Omit<TriggerItem, 'raw'>, ctx: NormalizeContext, payload: unknown): TriggerItem {
+type ItemParts = Omit<TriggerItem, 'raw' | 'statusChange'> & Partial<Pick<TriggerItem, 'statusChange'>>;
+
+function finish(parts: ItemParts, ctx: NormalizeContext, payload: unknown): TriggerItem {
+	const item: TriggerItem = { ...parts, statusChange: parts.statusChange ?? null };
 	return ctx.includeRaw ? { ...item, raw: ctx.raw !== undefined ? ctx.raw : payload } : item;
 }
 
@@ -103,22 +107,26 @@ export function fromCloseEvent(payload: unknown, ctx: NormalizeContext): Trigger
 	const meta = own(event, 'meta');
 	const mergedFrom = ownString(meta, 'merge_source_lead_id') ?? null;
 	const mergedInto = ownString(meta, 'merge_destination_lead_id') ?? null;
+	const data = ownRecord(event, 'data');
+	// Activities: a status change is about its lead or opportunity, a completion about its task.
+	const view = itemViewOf(objectType, action, data, ownString(event, 'lead_id') ?? null);
 	// On a merge the item is about the surviving lead.
-	const id = (action === 'merged' ? mergedInto : null) ?? ownString(event, 'object_id');
+	const id = (action === 'merged' ? mergedInto : null) ?? view.id ?? ownString(event, 'object_id');
 	if (id === undefined) throw new PayloadError('missing object id');
 	return finish(
 		{
-			event: action,
-			object: objectType,
+			event: view.event,
+			object: view.object,
 			id,
 			occurredAt: withUtcOffset(own(event, 'date_updated') ?? own(event, 'date_created')),
-			data: ownRecord(event, 'data'),
+			data,
 			previousData: ownRecord(event, 'previous_data'),
 			changedFields: stringArrayOrNull(own(event, 'changed_fields')),
 			mergedFrom,
 			mergedInto,
 			source: ctx.source,
 			deliveryId: ownString(event, 'id') ?? null,
+			statusChange: view.statusChange,
 		},
 		ctx,
 		payload,
@@ -239,7 +247,13 @@ export function detectPayloadKind(body: unknown): PayloadKind {
 
 /** Does the richer Close item describe this notification event's object? */
 function concerns(item: TriggerItem, objectId: string): boolean {
-	return item.id === objectId || item.mergedFrom === objectId || own(item.previousData, 'id') === objectId;
+	// An activity the item is not named after (a status change, a completion) is its data's id.
+	return (
+		item.id === objectId ||
+		item.mergedFrom === objectId ||
+		own(item.previousData, 'id') === objectId ||
+		own(item.data, 'id') === objectId
+	);
 }
 
 function itemForNotificationEvent(

@@ -28,6 +28,14 @@ export function closeObjectOf(name: string): CloseObject | undefined {
 	return undefined;
 }
 
+/** A status change's from and to (contract.md, Additions). */
+export interface StatusChange {
+	fromId: string | null;
+	fromLabel: string | null;
+	toId: string | null;
+	toLabel: string | null;
+}
+
 /** The item every mode of the trigger emits (contract.md). */
 export interface TriggerItem {
 	event: string;
@@ -41,5 +49,7 @@ export interface TriggerItem {
 	mergedInto: string | null;
 	source: 'polling' | 'webhook';
 	deliveryId: string | null;
+	/** Only on statusChanged items; null elsewhere. */
+	statusChange: StatusChange | null;
 	raw?: unknown;
 }

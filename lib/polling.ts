@@ -8,7 +8,9 @@
 // need OR, parentheses, `id` comparisons and a two-field orderBy; where the platform refuses them or
 // ignores the second field, the poll reads date windows instead (polling/portableWalk.ts), and
 // remembers that finding (polling/querySupport.ts).
-// Deletes and merges leave nothing in the hub; they come from Close's event log.
+// Deletes and merges leave nothing in the hub; they come from Close's event log, and so do
+// activities, status changes and task completions (no hub resource), and record updates when only
+// some fields count (the log has changed_fields; the hub does not).
 
 import type { CloseObject, TriggerEvent, TriggerItem } from './objects';
 import { hubResourceOf } from './objects';
@@ -37,6 +39,12 @@ export interface HubListing {
 	total?: number;
 }
 
+/** An event-log source of its own: Close's object_type and the actions wanted from it. */
+export interface LogSource {
+	objectType: string;
+	actions: string[];
+}
+
 export interface EventLogQuery {
 	object_type: string;
 	date_updated__gte?: string;
@@ -61,12 +69,19 @@ export interface PollSettings {
 	datePattern: string;
 	includeRaw: boolean;
 	startFrom: StartFrom;
+	/** Activities, status changes, completions: read from the event log, one cursor each. */
+	logSources?: LogSource[];
+	/** Record updates from the event log (with changed_fields) instead of the hub. */
+	updatesFromLog?: boolean;
+	/** A last test on each item (status ids, watched fields); what it refuses is still passed. */
+	accept?: (item: TriggerItem) => boolean;
 }
 
 export interface PollState {
 	v: 1;
 	records: Partial<Record<CloseObject, PollCursor>>;
-	events: Partial<Record<CloseObject, PollCursor>>;
+	/** Keyed by Close object_type: a record object, or an activity type such as `activity.note`. */
+	events: Partial<Record<string, PollCursor>>;
 	/** What the platform's hub queries support, as found by the poller (absent: not tried yet). */
 	hub?: HubQuerySupport;
 }
@@ -95,7 +110,7 @@ export function readPollState(value: unknown): PollState {
 		if (!stored || typeof stored !== 'object') continue;
 		for (const [object, cursor] of Object.entries(stored as Record<string, unknown>)) {
 			const read = readCursor(cursor);
-			if (read) state[part][object as CloseObject] = read;
+			if (read) (state[part] as Record<string, PollCursor>)[object] = read;
 		}
 	}
 	if (v.hub !== undefined) state.hub = readHubSupport(v.hub);
@@ -137,8 +152,19 @@ export async function runPoll(
 ): Promise<PollResult> {
 	const state: PollState = { v: 1, records: { ...previous.records }, events: { ...previous.events } };
 	const requests = { hub: 0, events: 0 };
-	const wantsRecords = settings.events.some((e) => e === 'created' || e === 'updated');
-	const wantsLog = settings.events.some((e) => DELETE_MERGE.includes(e));
+	const updatesFromHub = settings.events.includes('updated') && !settings.updatesFromLog;
+	const wantsRecords = settings.events.includes('created') || updatesFromHub;
+	const logActions: string[] = settings.events.filter((e) => DELETE_MERGE.includes(e));
+	if (settings.updatesFromLog && settings.events.includes('updated')) logActions.push('updated');
+	const wantsLog = logActions.length > 0;
+	// Each source's new cursor is kept apart and written to the state only when the whole poll succeeded.
+	const readLog = async (objectType: string, actions: string[], into: Array<{ us: number; item: TriggerItem }>) => {
+		const cursor = state.events[objectType];
+		if (!cursor && settings.startFrom.mode === 'now') return await newestEventCursor(sources, objectType, requests);
+		const read = await readEventLog(sources, objectType, actions, settings, cursor ?? startCursor(settings.startFrom), requests);
+		for (const entry of read.items) into.push(entry);
+		return read.cursor;
+	};
 	const support = readHubSupport(previous.hub);
 	const mode = queryModeFor(support, options.nowMs);
 	let refusal: string | undefined;
@@ -163,24 +189,23 @@ export async function runPoll(
 			records = result.cursor;
 			for (const entry of result.items) perObject.push(entry);
 		}
-		if (wantsLog) {
-			const cursor = state.events[object];
-			if (!cursor && settings.startFrom.mode === 'now') {
-				events = await newestEventCursor(sources, object, requests);
-			} else {
-				const read = await readEventLog(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests);
-				events = read.cursor;
-				for (const entry of read.items) perObject.push(entry);
-			}
-		}
+		if (wantsLog) events = await readLog(object, logActions, perObject);
 		// Stable: records and log events of one instant keep their own order.
 		perObject.sort((a, b) => a.us - b.us);
 		return { object, items: perObject.map((e) => e.item), records, events };
 	};
-	// Every object settles before the poll ends: none is left running when another one failed.
-	const settled = await Promise.allSettled(settings.objects.map(readObject));
+	const readSource = async (source: LogSource) => {
+		const read: Array<{ us: number; item: TriggerItem }> = [];
+		const cursor = await readLog(source.objectType, source.actions, read);
+		return { objectType: source.objectType, items: read.map((e) => e.item), cursor };
+	};
+	// Every object and source settles before the poll ends: none is left running when another one failed.
+	const [settled, sourcesSettled] = await Promise.all([
+		Promise.allSettled(settings.objects.map(readObject)),
+		Promise.allSettled((settings.logSources ?? []).map(readSource)),
+	]);
 	const items: TriggerItem[] = [];
-	for (const outcome of settled) {
+	for (const outcome of [...settled, ...sourcesSettled]) {
 		if (outcome.status === 'rejected') throw outcome.reason;
 	}
 	for (const outcome of settled) {
@@ -188,6 +213,11 @@ export async function runPoll(
 		const { object, records, events } = outcome.value;
 		if (records) state.records[object] = records;
 		if (events) state.events[object] = events;
+		for (const item of outcome.value.items) items.push(item);
+	}
+	for (const outcome of sourcesSettled) {
+		if (outcome.status !== 'fulfilled') continue;
+		state.events[outcome.value.objectType] = outcome.value.cursor;
 		for (const item of outcome.value.items) items.push(item);
 	}
 	if (wantsRecords) state.hub = nextHubSupport(support, mode, refusal, options.nowMs);
@@ -271,7 +301,7 @@ class RecordCollector {
 		this.seen = new Set(start.seen);
 		this.cap = settings.maxItemsPerPoll > 0 ? settings.maxItemsPerPoll : Infinity;
 		this.wantCreated = settings.events.includes('created');
-		this.wantUpdated = settings.events.includes('updated');
+		this.wantUpdated = settings.events.includes('updated') && !settings.updatesFromLog;
 		this.tailFrom = newest ? newest.us : -Infinity;
 	}
 
@@ -290,7 +320,7 @@ class RecordCollector {
 			includeRaw: this.settings.includeRaw,
 			cursorMicros: this.start.atUs ?? undefined,
 		});
-		if (item.event === 'created' ? this.wantCreated : this.wantUpdated) {
+		if ((item.event === 'created' ? this.wantCreated : this.wantUpdated) && (this.settings.accept?.(item) ?? true)) {
 			if (this.items.length >= this.cap) return false;
 			this.items.push({ us, item });
 		}
@@ -435,7 +465,7 @@ function eventDate(event: ProviderRecord): { at: string; us: number } {
 
 async function newestEventCursor(
 	sources: PollSources,
-	object: CloseObject,
+	object: string,
 	requests: PollResult['requests'],
 ): Promise<PollCursor> {
 	requests.events++;
@@ -449,7 +479,8 @@ async function newestEventCursor(
 
 async function readEventLog(
 	sources: PollSources,
-	object: CloseObject,
+	object: string,
+	actions: string[],
 	settings: PollSettings,
 	start: PollCursor,
 	requests: PollResult['requests'],
@@ -484,11 +515,13 @@ async function readEventLog(
 	let stoppedAt: Instant | null = null;
 	for (const { at, us, id, event } of collected) {
 		if (isBehindCursor(start, seen, us, id)) continue;
-		const action = String(event.action);
-		const wanted = DELETE_MERGE.includes(action as TriggerEvent) && settings.events.includes(action as TriggerEvent);
-		if (wanted) {
-			if (items.length >= cap) break;
-			items.push({ us, item: fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw }) });
+		if (actions.includes(String(event.action))) {
+			const item = fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw });
+			// Refused items (another status, unwatched fields) are handled all the same.
+			if (settings.accept?.(item) ?? true) {
+				if (items.length >= cap) break;
+				items.push({ us, item });
+			}
 		}
 		handled.push({ us, id });
 		stoppedAt = { at, us };
@@ -496,7 +529,10 @@ async function readEventLog(
 	return { items, cursor: settleCursor(nextFloor(newest, stoppedAt, start), handled, start) };
 }
 
-/** "Fetch test event": the newest record of each selected object, without touching any cursor. */
+/**
+ * "Fetch test event": the newest record of each selected object, and the newest wanted event of
+ * each event-log source (one page), without touching any cursor.
+ */
 export async function sampleItems(sources: PollSources, settings: PollSettings, previous?: PollState): Promise<TriggerItem[]> {
 	const items: TriggerItem[] = [];
 	let mode = readHubSupport(previous?.hub).query;
@@ -508,6 +544,17 @@ export async function sampleItems(sources: PollSources, settings: PollSettings, 
 			return await newest();
 		});
 		if (first) items.push(fromPolledRecord(object, first, { source: 'polling', includeRaw: settings.includeRaw }));
+	}
+	for (const source of settings.logSources ?? []) {
+		const page = await sources.listEvents({ object_type: source.objectType, _limit: EVENT_LOG_LIMIT });
+		for (const event of page.data) {
+			if (!source.actions.includes(String(event.action))) continue;
+			const item = fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw });
+			if (settings.accept?.(item) ?? true) {
+				items.push(item);
+				break;
+			}
+		}
 	}
 	return items;
 }

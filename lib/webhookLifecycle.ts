@@ -6,6 +6,8 @@ import { createHmac } from 'crypto';
 
 import type { CloseObject } from './objects';
 import { buildPollerConfiguration, parsePollerConfiguration } from './pollerConfiguration';
+import type { SelectionEvent, TriggerObject } from './triggerEvents/selection';
+import { canonicalJson, subscriptionPlan } from './triggerEvents/subscriptionPlan';
 
 export type DeliveryRoute = 'openConnectors' | 'direct' | 'openConnectorsPolling';
 
@@ -22,33 +24,33 @@ export const EVENT_CONFIG_KEYS = [
 export interface SubscriptionEvent {
 	object_type: string;
 	action: string;
+	/** Close's server-side filter (lib/triggerEvents/subscriptionPlan). */
+	extra_filter?: Record<string, unknown>;
 }
 
 /** One Close subscription carries every selected pair (Close allows 40 per organization). */
 export function subscriptionEvents(objects: readonly string[], events: readonly string[]): SubscriptionEvent[] {
-	const out: SubscriptionEvent[] = [];
-	for (const object of objects) {
-		for (const action of events) {
-			// Close reports merges on leads only.
-			if (action === 'merged' && object !== 'lead') continue;
-			out.push({ object_type: object, action });
-		}
-	}
-	return out;
+	return subscriptionPlan({
+		objects: objects as TriggerObject[],
+		events: events as SelectionEvent[],
+		fromStatus: [],
+		toStatus: [],
+		fieldsToWatch: [],
+	});
 }
 
-function eventKey(e: { object_type?: unknown; action?: unknown }): string {
-	return `${String(e.object_type)}.${String(e.action)}`;
+function eventKey(e: { object_type?: unknown; action?: unknown; extra_filter?: unknown }): string {
+	return `${String(e.object_type)}.${String(e.action)}:${canonicalJson(e.extra_filter ?? null)}`;
 }
 
 export interface SubscriptionLike {
 	id?: string;
 	url?: string;
 	status?: string;
-	events?: Array<{ object_type?: unknown; action?: unknown }>;
+	events?: Array<{ object_type?: unknown; action?: unknown; extra_filter?: unknown }>;
 }
 
-/** Active, pointing at `url`, and carrying exactly the wanted events. */
+/** Active, pointing at `url`, and carrying exactly the wanted events with the wanted filters. */
 export function subscriptionMatches(sub: SubscriptionLike, url: string, wanted: SubscriptionEvent[]): boolean {
 	if (sub.url !== url || sub.status !== 'active') return false;
 	const have = new Set((sub.events ?? []).map(eventKey));

@@ -25,6 +25,8 @@ export interface ReceiverConfig {
 	objects: string[];
 	/** Selected events. */
 	events: string[];
+	/** A further test on each item (status ids, watched fields: lib/triggerEvents/selection). */
+	accept?: (item: TriggerItem) => boolean;
 	includeRaw: boolean;
 	nowSeconds: number;
 	/** Default 5 MiB -> 413. */
@@ -132,6 +134,7 @@ function select(items: TriggerItem[], cfg: ReceiverConfig): Extract<ReceiverDeci
 	const seen = new Set<string>();
 	for (const item of items) {
 		if (!cfg.objects.includes(item.object) || !cfg.events.includes(item.event)) continue;
+		if (cfg.accept && !cfg.accept(item)) continue;
 		const key = dedupKey(item);
 		if (seen.has(key)) continue;
 		seen.add(key);

@@ -13,6 +13,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
 import { pollClose } from './PollMode';
+import { getStatuses } from './statusOptions';
 import { checkExists, create, deleteWebhook } from './webhook/lifecycle';
 import { takeManualItems } from './webhook/memory';
 import { receive } from './webhook/receive';
@@ -32,7 +33,8 @@ export class CloseIoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["mode"] === "polling" ? "Polling" : "Webhook"}}',
-		description: 'Starts the workflow when leads, contacts, opportunities or tasks change in Close',
+		description:
+			'Starts the workflow when leads, contacts, opportunities, tasks or activities change in Close, or a status changes',
 		defaults: {
 			name: 'Close.io Trigger',
 		},
@@ -60,6 +62,9 @@ export class CloseIoTrigger implements INodeType {
 	methods = {
 		listSearch: {
 			searchInstances,
+		},
+		loadOptions: {
+			getStatuses,
 		},
 	};
 

@@ -3,37 +3,26 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { parseInstant } from '../../lib/datePattern';
 import type { CloseObject, TriggerEvent } from '../../lib/objects';
-import { CLOSE_OBJECTS, TRIGGER_EVENTS } from '../../lib/objects';
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/pollerConfiguration';
 import type { PollSettings, PollSources, StartFrom } from '../../lib/polling';
 import { readPollState, runPoll, sampleItems } from '../../lib/polling';
 import { hubLister } from '../../lib/polling/hubLister';
+import { itemMatchesSelection } from '../../lib/triggerEvents/selection';
+import { logSourcesOf } from '../../lib/triggerEvents/logSources';
 import { toNodeApiError } from '../shared/errors';
 import { getInstanceId } from '../shared/instanceLocator';
 import { connect } from '../shared/transport';
+import { readSelection, recordEventsOf, recordObjectsOf } from './selection';
 
 type Ctx = IPollFunctions;
 
+/** The selected record objects (hub resources); may be empty when only activities are selected. */
 export function selectedObjects(ctx: Pick<Ctx, 'getNodeParameter' | 'getNode'>): CloseObject[] {
-	const objects = ctx.getNodeParameter('objects', []) as string[];
-	const valid = objects.filter((o): o is CloseObject => (CLOSE_OBJECTS as readonly string[]).includes(o));
-	if (valid.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'Missing required parameter: Objects', {
-			description: 'Choose at least one of Lead, Contact, Opportunity, Task',
-		});
-	}
-	return valid;
+	return recordObjectsOf(readSelection(ctx));
 }
 
 export function selectedEvents(ctx: Pick<Ctx, 'getNodeParameter' | 'getNode'>): TriggerEvent[] {
-	const events = ctx.getNodeParameter('events', []) as string[];
-	const valid = events.filter((e): e is TriggerEvent => (TRIGGER_EVENTS as readonly string[]).includes(e));
-	if (valid.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'Missing required parameter: Events', {
-			description: 'Choose at least one of Created, Updated, Deleted, Merged',
-		});
-	}
-	return valid;
+	return recordEventsOf(readSelection(ctx));
 }
 
 function pollSettings(ctx: Ctx): PollSettings {
@@ -56,9 +45,13 @@ function pollSettings(ctx: Ctx): PollSettings {
 	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
 		throw new NodeOperationError(ctx.getNode(), `Page Size: ${String(options.pageSize)} is not between 1 and 500`);
 	}
+	const selection = readSelection(ctx);
 	return {
-		objects: selectedObjects(ctx),
-		events: selectedEvents(ctx),
+		objects: recordObjectsOf(selection),
+		events: recordEventsOf(selection),
+		logSources: logSourcesOf(selection),
+		updatesFromLog: selection.fieldsToWatch.length > 0,
+		accept: (item) => itemMatchesSelection(item, selection),
 		pageSize,
 		maxItemsPerPoll: Math.max(0, Math.floor(Number(options.maxItemsPerPoll ?? 0)) || 0),
 		datePattern: String(options.datePattern || DEFAULT_CLOSE_DATE_PATTERN),

@@ -19,7 +19,7 @@ const sample = (name: string): Record<string, any> => JSON.parse(readFileSync(jo
 const WEBHOOK = { source: 'webhook' as const };
 const CONTRACT_KEYS = [
 	'event', 'object', 'id', 'occurredAt', 'data', 'previousData', 'changedFields',
-	'mergedFrom', 'mergedInto', 'source', 'deliveryId',
+	'mergedFrom', 'mergedInto', 'source', 'deliveryId', 'statusChange',
 ].sort();
 
 function normalizeAny(body: unknown, ctx = WEBHOOK): TriggerItem[] {
@@ -97,6 +97,7 @@ describe('fromCloseEvent', () => {
 			mergedInto: null,
 			source: 'webhook',
 			deliveryId: 'ev_2n9XkT3mQp8R4sV7wY1zA0',
+			statusChange: null,
 		});
 	});
 
@@ -126,9 +127,11 @@ describe('fromCloseEvent', () => {
 		expect(item.id).toBe('lead_8Kq2mR7tX3vN9pL4wZ6yB1');
 	});
 
-	it('passes unknown actions and objects through with the provider word', () => {
+	it('passes unknown actions and objects through with the provider word (activities without the activity. prefix)', () => {
 		const body = { event: { id: 'ev_1', object_type: 'activity.note', object_id: 'acti_1', action: 'sent', date_updated: '2026-01-01T00:00:00Z' } };
-		expect(fromCloseEvent(body, WEBHOOK)).toMatchObject({ event: 'sent', object: 'activity.note', occurredAt: '2026-01-01T00:00:00Z' });
+		expect(fromCloseEvent(body, WEBHOOK)).toMatchObject({ event: 'sent', object: 'note', occurredAt: '2026-01-01T00:00:00Z' });
+		const other = { event: { id: 'ev_2', object_type: 'sequence', object_id: 'seq_1', action: 'paused' } };
+		expect(fromCloseEvent(other, WEBHOOK)).toMatchObject({ event: 'paused', object: 'sequence' });
 	});
 
 	it.each([
@@ -170,6 +173,7 @@ describe('fromLegacyPayload', () => {
 			mergedInto: null,
 			source: 'webhook',
 			deliveryId: null,
+			statusChange: null,
 		});
 	});
 
@@ -232,6 +236,7 @@ describe('fromPolledRecord', () => {
 		expect(fromPolledRecord('contact', record(T0, T1), { source: 'polling' })).toEqual({
 			event: 'updated', object: 'contact', id: 'cont_1', occurredAt: T1, data: record(T0, T1), previousData: null,
 			changedFields: null, mergedFrom: null, mergedInto: null, source: 'polling', deliveryId: null,
+			statusChange: null,
 		});
 	});
 
@@ -275,6 +280,7 @@ describe('fromOpenConnectorsNotification', () => {
 		expect(items[0]).toEqual({
 			event: 'deleted', object: 'contact', id: 'cont_9', occurredAt: null, data: null, previousData: null,
 			changedFields: null, mergedFrom: null, mergedInto: null, source: 'webhook', deliveryId: 'n2',
+			statusChange: null,
 		});
 		expect(items[1]).toMatchObject({ event: 'archived', object: 'widgets' });
 	});

@@ -41,7 +41,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'In polling mode, created and updated records come from the Open Connectors CRM hub (<code>date_updated</code> query); deleted and merged leads come from Close\'s event log, read with the Close API key of the credential.',
+			'In polling mode, created and updated records come from the Open Connectors CRM hub (<code>date_updated</code> query); deleted and merged leads, activities (notes, calls, emails, SMS, meetings), status changes, completed tasks, and updates with Fields to Watch come from Close\'s event log (kept 30 days), read with the Close API key of the credential.',
 		name: 'pollingNotice',
 		type: 'notice',
 		default: '',
@@ -54,9 +54,14 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		required: true,
 		options: [
+			{ name: 'Call', value: 'call', description: 'Call activities. From Close\'s events (not the CRM hub).' },
 			{ name: 'Contact', value: 'contact' },
+			{ name: 'Email', value: 'email', description: 'Email activities. From Close\'s events (not the CRM hub).' },
 			{ name: 'Lead', value: 'lead', description: 'Close leads (the CRM hub calls them accounts)' },
+			{ name: 'Meeting', value: 'meeting', description: 'Meeting activities. From Close\'s events (not the CRM hub).' },
+			{ name: 'Note', value: 'note', description: 'Note activities. From Close\'s events (not the CRM hub).' },
 			{ name: 'Opportunity', value: 'opportunity' },
+			{ name: 'SMS', value: 'sms', description: 'SMS activities. From Close\'s events (not the CRM hub).' },
 			{ name: 'Task', value: 'task' },
 		],
 		default: ['lead'],
@@ -68,9 +73,15 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		required: true,
 		options: [
+			{ name: 'Completed', value: 'completed', description: 'Tasks only: a task was marked complete' },
 			{ name: 'Created', value: 'created' },
 			{ name: 'Deleted', value: 'deleted', description: 'Polling: from Close\'s event log' },
 			{ name: 'Merged', value: 'merged', description: 'Leads only. Polling: from Close\'s event log.' },
+			{
+				name: 'Status Changed',
+				value: 'statusChanged',
+				description: 'Leads and opportunities: the status changed (see From Status / To Status)',
+			},
 			{ name: 'Updated', value: 'updated' },
 		],
 		default: ['created', 'updated'],
@@ -112,10 +123,30 @@ export const triggerProperties: INodeProperties[] = [
 						name: 'Open Connectors Polls Every N Minutes',
 						value: 'openConnectorsPolling',
 						description:
-							'The platform runs the date_updated query on its schedule and notifies this node. Created and updated only.',
+							'The platform runs the date_updated query on its schedule and notifies this node. Created and updated records only (no activities, status changes, completions or Fields to Watch).',
 					},
 				],
 				default: 'openConnectors',
+			},
+			{
+				displayName: 'Fields to Watch',
+				name: 'fieldsToWatch',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. status_id, custom.cf_abc123',
+				description:
+					'Comma-separated Close field names: an Updated event counts only when one of them changed (empty = any change). Close filters at the source in webhook mode; polling reads updates from Close\'s event log.',
+			},
+			{
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-multi-options
+				displayName: 'From Status',
+				name: 'fromStatus',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getStatuses', loadOptionsDependsOn: ['objects'] },
+				default: [],
+				// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-multi-options
+				description:
+					'Status Changed only: the status it changed from (empty = any). A status of the other object (lead vs opportunity) never matches.',
 			},
 			{
 				displayName: 'Include Raw Payload',
@@ -172,6 +203,17 @@ export const triggerProperties: INodeProperties[] = [
 					{ name: 'A Date', value: 'date', description: 'Changes since a date' },
 				],
 				default: 'now',
+			},
+			{
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-multi-options
+				displayName: 'To Status',
+				name: 'toStatus',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getStatuses', loadOptionsDependsOn: ['objects'] },
+				default: [],
+				// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-multi-options
+				description:
+					'Status Changed only: the status it changed to (empty = any). A status of the other object (lead vs opportunity) never matches.',
 			},
 		],
 	},

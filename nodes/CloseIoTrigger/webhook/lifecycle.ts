@@ -1,5 +1,6 @@
 /** Webhook mode's lifecycle hooks: n8n calls checkExists/create/delete on activation and deactivation. */
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { CloseWebhook } from '../../../lib/closeClient';
 import type { CloseObject } from '../../../lib/objects';
@@ -8,14 +9,15 @@ import {
 	eventSettingsOf,
 	instanceMatches,
 	restorePatch,
-	subscriptionEvents,
 	subscriptionMatches,
 } from '../../../lib/webhookLifecycle';
+import type { Selection } from '../../../lib/triggerEvents/selection';
+import { subscriptionPlan } from '../../../lib/triggerEvents/subscriptionPlan';
 import { toNodeApiError } from '../../shared/errors';
 import { getInstanceId } from '../../shared/instanceLocator';
 import type { Connection } from '../../shared/transport';
 import { connect } from '../../shared/transport';
-import { selectedEvents, selectedObjects } from '../PollMode';
+import { needsCloseEvents, readSelection, recordObjectsOf } from '../selection';
 import { closeKeyCache, moduleSetups } from './memory';
 import type { Setup } from './staticData';
 import { instanceEventsFor, routeOf, sameNodeUrl, setupAt, staticOf } from './staticData';
@@ -31,7 +33,7 @@ interface Plan {
 	route: DeliveryRoute;
 	instanceId: string;
 	objects: CloseObject[];
-	events: string[];
+	selection: Selection;
 	desired?: Record<string, unknown>;
 	/** Where the Close subscription must point (none for platform polling). */
 	subscriptionUrl?: string;
@@ -41,18 +43,24 @@ async function plan(ctx: IHookFunctions): Promise<Plan> {
 	const url = ctx.getNodeWebhookUrl('default') as string;
 	const route = routeOf(ctx);
 	const instanceId = getInstanceId(ctx);
-	const objects = selectedObjects(ctx);
-	const events = selectedEvents(ctx);
+	const selection = readSelection(ctx);
+	const closeOnly = needsCloseEvents(selection);
+	if (route === 'openConnectorsPolling' && closeOnly.length) {
+		throw new NodeOperationError(ctx.getNode(), `Delivery "Open Connectors Polls" cannot give: ${closeOnly.join(', ')}`, {
+			description: 'The platform polls CRM-hub records only. Choose "Close Webhook via Open Connectors" or "Close Webhook Direct".',
+		});
+	}
+	const objects = recordObjectsOf(selection);
 	const connection = await connect(ctx);
 	const desired = instanceEventsFor(ctx, connection, route, url);
 	let subscriptionUrl: string | undefined;
 	if (route === 'openConnectors') subscriptionUrl = connection.oc.eventsUrl(instanceId);
 	if (route === 'direct') subscriptionUrl = url;
-	return { connection, url, route, instanceId, objects, events, desired, subscriptionUrl };
+	return { connection, url, route, instanceId, objects, selection, desired, subscriptionUrl };
 }
 
 function wantedEvents(p: Plan) {
-	return subscriptionEvents(p.objects, p.events);
+	return subscriptionPlan(p.selection);
 }
 
 async function subscriptionsAt(p: Plan): Promise<CloseWebhook[]> {

@@ -2,8 +2,10 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { DEFAULT_MAX_BODY_BYTES, receiveWebhook } from '../../../lib/webhookReceiver';
+import { itemMatchesSelection } from '../../../lib/triggerEvents/selection';
 import type { Connection } from '../../shared/transport';
 import { connect } from '../../shared/transport';
+import { readSelection } from '../selection';
 import type { Memory } from './memory';
 import { KEY_TTL_MS, closeKeyCache, keepManualItems, keyCache, moduleSetups, rememberedKeys, SEEN_PERSISTED } from './memory';
 import type { WebhookStatic } from './staticData';
@@ -70,6 +72,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 			// Direct keys depend on the subscription the delivery names: only the node's own are cached.
 			if (verifyKey && route !== 'direct') keyCache.set(`${route}:${scope}:${url}`, { key: verifyKey, until: Date.now() + KEY_TTL_MS });
 		}
+		const selection = readSelection(this);
 		decision = receiveWebhook(
 			{ method: req.method, headers: req.headers, rawBody },
 			{
@@ -78,6 +81,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 				closeSignatureKey: route === 'direct' ? verifyKey : undefined,
 				objects: this.getNodeParameter('objects', []) as string[],
 				events: this.getNodeParameter('events', []) as string[],
+				accept: (item) => itemMatchesSelection(item, selection),
 				includeRaw: options.includeRaw === true,
 				nowSeconds: Math.floor(Date.now() / 1000),
 			},

@@ -196,6 +196,7 @@ export interface Item {
 	mergedInto: string | null;
 	source: string;
 	deliveryId: string | null;
+	statusChange?: { fromId: string | null; fromLabel: string | null; toId: string | null; toLabel: string | null } | null;
 	raw?: unknown;
 	[k: string]: unknown;
 }
@@ -265,7 +266,9 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false> | T
 
 // ---------------------------------------------------------------- contract
 
-const ITEM_KEYS = ['changedFields', 'data', 'deliveryId', 'event', 'id', 'mergedFrom', 'mergedInto', 'object', 'occurredAt', 'previousData', 'source'];
+const ITEM_KEYS = ['changedFields', 'data', 'deliveryId', 'event', 'id', 'mergedFrom', 'mergedInto', 'object', 'occurredAt', 'previousData', 'source', 'statusChange'];
+const ITEM_EVENTS = ['created', 'updated', 'deleted', 'merged', 'statusChanged', 'completed'];
+const ITEM_OBJECTS = ['lead', 'contact', 'opportunity', 'task', 'note', 'call', 'email', 'sms', 'meeting'];
 /** Close's date with microseconds and an offset, as the contract keeps it (never rounded). */
 export const MICROS_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(\+00:00|Z)$/;
 
@@ -277,8 +280,11 @@ export function assertContractShape(i: Item, source: 'polling' | 'webhook', with
 		throw new Error(`item breaks the contract (${why}): ${JSON.stringify(i).slice(0, 800)}`);
 	};
 	if (JSON.stringify(keys) !== JSON.stringify(want)) fail(`keys ${keys.join(',')}`);
-	if (!['created', 'updated', 'deleted', 'merged'].includes(i.event)) fail('event');
-	if (!['lead', 'contact', 'opportunity', 'task'].includes(i.object)) fail('object');
+	if (!ITEM_EVENTS.includes(i.event)) fail('event');
+	if (!ITEM_OBJECTS.includes(i.object)) fail('object');
+	const change = i.statusChange as Record<string, unknown> | null;
+	if ((i.event === 'statusChanged') !== (change !== null && typeof change === 'object')) fail('statusChange');
+	if (change && ['fromId', 'fromLabel', 'toId', 'toLabel'].some((k) => change[k] !== null && typeof change[k] !== 'string')) fail('statusChange fields');
 	if (typeof i.id !== 'string' || !i.id) fail('id');
 	if (typeof i.occurredAt !== 'string' || !MICROS_DATE.test(i.occurredAt)) fail('occurredAt');
 	if (i.source !== source) fail('source');

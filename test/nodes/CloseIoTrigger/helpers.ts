@@ -20,6 +20,7 @@ export const CONTRACT_KEYS = [
 	'occurredAt',
 	'previousData',
 	'source',
+	'statusChange',
 ].sort();
 
 /** Close's precision: six fraction digits and an explicit offset. */
