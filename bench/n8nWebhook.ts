@@ -535,7 +535,9 @@ async function benchOne(config: BenchConfig): Promise<BenchResult> {
 		// BENCH_N8N_PACKAGE_DIR: pack another build of the package (e.g. a patched copy) to compare
 		const packageDir = process.env.BENCH_N8N_PACKAGE_DIR || undefined;
 		const extraEnv = config.env;
-		n8n = await startN8n({ version: config.version, env: { ...KEEP_EXECUTIONS_ENV, ...extraEnv }, ...(packageDir ? { packageDir } : {}) } satisfies N8nOptions);
+		// BENCH_N8N_START_TIMEOUT_MS: a loaded machine can take n8n 2.x past the harness's 3 minutes to start
+		const startTimeoutMs = process.env.BENCH_N8N_START_TIMEOUT_MS ? Number(process.env.BENCH_N8N_START_TIMEOUT_MS) : undefined;
+		n8n = await startN8n({ version: config.version, env: { ...KEEP_EXECUTIONS_ENV, ...extraEnv }, startTimeoutMs, ...(packageDir ? { packageDir } : {}) } satisfies N8nOptions);
 		if (packageDir) line('package', `packed from ${packageDir}`);
 		if (Object.keys(extraEnv).length > 0) line('n8n settings', JSON.stringify(extraEnv));
 		const trigger = await setUpTrigger(n8n, sandbox, 'bench');
