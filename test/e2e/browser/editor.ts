@@ -127,8 +127,9 @@ export class Editor {
 
 	/**
 	 * What the user sees in the Parameters tab, top to bottom: each visible top-level parameter's
-	 * label, and each notice as `notice: <its text>` (the credential select left out; a collection's
-	 * own options are not listed). Top-level = a `parameter-item` inside no other one (same on 1.x and 2.x).
+	 * label, and each notice as `notice: <its text>` (the credential select, labelled `credentials-label`,
+	 * is left out; it shares 1.x's first item with Poll Times; a collection's own options are not
+	 * listed). Top-level = a `parameter-item` inside no other one.
 	 */
 	async visibleFields(): Promise<string[]> {
 		return await this.ndv()
@@ -138,7 +139,6 @@ export class Editor {
 				for (const item of Array.from(root.querySelectorAll('[data-test-id=parameter-item]'))) {
 					const el = item as unknown as { parentElement: { closest(s: string): unknown } | null; offsetParent: unknown; querySelector(s: string): { innerText: string } | null };
 					if (el.parentElement?.closest('[data-test-id=parameter-item]') || el.offsetParent === null) continue;
-					if (el.querySelector('.node-credentials, [data-test-id=node-credentials-select]')) continue;
 					const notice = el.querySelector('.notice');
 					const label = el.querySelector('[data-test-id=input-label]');
 					if (notice) out.push(`notice: ${notice.innerText.replace(/\s+/g, ' ').trim()}`);
