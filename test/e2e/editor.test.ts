@@ -144,7 +144,7 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			}
 			await ed.searchNodes('Close CRM');
 			await ed.nodeItem(ACTION_TYPE).waitFor();
-			await snap('12-node-panel-search-alias');
+			await snap('13-node-panel-search-alias');
 
 			await ed.searchNodes('Close.io Trigger');
 			const trigger = ed.nodeItem(TRIGGER_TYPE);
