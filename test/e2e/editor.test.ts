@@ -2,8 +2,11 @@
  * n8n's editor in a real browser (Debian's Chromium driven by playwright-core) against a real n8n
  * (default 1.123.81) with our package loaded and the sandbox behind it:
  *  1. sign in; the node panel finds "Close.io Trigger" and "SAP Open Connectors" with OUR icons;
- *  2. the trigger's fields per mode (Polling: poll times, polling notice, polling options;
- *     Webhook: Delivery option, webhook URLs);
+ *     n8n serves our codex files (category Sales, aliases, docs), and the panel's search finds each
+ *     node by an alias its name does not contain ("Close CRM", "Cloud Elements");
+ *  2. the trigger's fields per mode, in the order the user sees them (n8n's Poll Times first in both;
+ *     Webhook: a notice under it saying webhook mode ignores it, the Delivery option, webhook URLs;
+ *     Polling: the polling notice and options);
  *  3. the credential dialog: a wrong User Secret fails the test, the sandbox's secrets pass it;
  *  4. the Instance list ("From List") loads the sandbox's instances and its search filters them;
  *  5. the manual test button of the trigger in each mode, and what clicking it does.
@@ -19,10 +22,10 @@ import type { Page } from 'playwright-core';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { DEFAULT_N8N_VERSION, OWNER, REPO_ROOT, type N8nInstance, majorOf, nodeOutput, startN8n, withN8nLogs } from './harness/n8n';
-import { type EditorBrowser, SCREENSHOT_DIR, failureShot, launchEditorBrowser, shoot } from './browser/chromium';
+import { type EditorBrowser, SCREENSHOT_DIR, SLOW, failureShot, launchEditorBrowser, shoot } from './browser/chromium';
 import { Editor } from './browser/editor';
 
-jest.setTimeout(180_000);
+jest.setTimeout(180_000 * SLOW);
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string };
 const TRIGGER_TYPE = `${pkg.name}.closeIoTrigger`;
@@ -100,9 +103,26 @@ afterAll(async () => {
 
 describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 	it(
-		'1. signs in; the node panel finds "Close.io Trigger" and "SAP Open Connectors" under their names, with our icons',
+		'1. signs in; n8n serves our codex (category Sales, aliases); the node panel finds "Close.io Trigger" and "SAP Open Connectors" under their names and by aliases, with our icons',
 		step('node-panel', async () => {
 			await ed.signIn(OWNER.email, OWNER.password);
+			const types = (await n8n!.api.raw<Array<{ name: string; codex?: Record<string, any> }>>('GET', '/types/nodes.json', { auth: 'cookie' })).body;
+			const codexOf = (type: string) => types.find((t) => t.name === type)?.codex;
+			for (const [type, file] of [
+				[TRIGGER_TYPE, 'nodes/CloseIoTrigger/CloseIoTrigger.node.json'],
+				[ACTION_TYPE, 'nodes/OpenConnectors/OpenConnectors.node.json'],
+			] as const) {
+				const ours = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
+				// n8n's loader keeps categories, subcategories, alias and the two documentation links
+				expect(codexOf(type)).toEqual({
+					categories: ours.categories,
+					...(ours.subcategories ? { subcategories: ours.subcategories } : {}),
+					alias: ours.alias,
+					resources: { primaryDocumentation: ours.resources.primaryDocumentation, credentialDocumentation: ours.resources.credentialDocumentation },
+				});
+				expect(codexOf(type)!.categories).toContain('Sales');
+			}
+
 			await ed.newWorkflow();
 			await ed.openNodePanel();
 
@@ -113,6 +133,18 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			expect((await action.locator('[data-test-id=node-creator-item-name]').innerText()).trim()).toBe('SAP Open Connectors');
 			await expectOurIcon(await ed.itemIcon(action), 'nodes/OpenConnectors/openConnectors.svg');
 			await snap('02-node-panel-sap-open-connectors');
+
+			// the aliases of our codex: each node is found by a word its name does not contain
+			for (const [search, type] of [
+				['Close CRM', TRIGGER_TYPE],
+				['Cloud Elements', ACTION_TYPE],
+			] as const) {
+				await ed.searchNodes(search);
+				await ed.nodeItem(type).waitFor();
+			}
+			await ed.searchNodes('Close CRM');
+			await ed.nodeItem(ACTION_TYPE).waitFor();
+			await snap('13-node-panel-search-alias');
 
 			await ed.searchNodes('Close.io Trigger');
 			const trigger = ed.nodeItem(TRIGGER_TYPE);
@@ -145,13 +177,23 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 	);
 
 	it(
-		'2a. Mode = Polling: poll times, the polling notice, the polling options; no webhook-only option',
+		'2a. Mode = Polling: Poll Times, Mode, the polling notice, Instance, Objects, Events, Options; polling options only',
 		step('fields-polling', async () => {
 			await ed.selectOption('mode', 'Polling');
 			await expect(ed.param('mode').locator('input').inputValue()).resolves.toBe('Polling');
 			await ed.notice(/In polling mode/).waitFor();
 			await ed.pollTimes().waitFor();
 			for (const p of ['instance', 'objects', 'events']) await ed.param(p).waitFor();
+			await ed.notice(/applies to Polling mode only/).waitFor({ state: 'detached' });
+			expect(await ed.visibleFields()).toEqual([
+				'Poll Times',
+				'Mode',
+				expect.stringMatching(/^notice: In polling mode, created and updated records come from the Open Connectors CRM hub/),
+				'Instance',
+				'Objects',
+				'Events',
+				'Options',
+			]);
 
 			const offered = await ed.collectionOptionsOffered();
 			expect(offered).toEqual(expect.arrayContaining(['Start From', 'Start Date', 'Max Items Per Poll', 'Page Size', 'Date Pattern', 'Include Raw Payload']));
@@ -170,10 +212,22 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 	);
 
 	it(
-		'2b. Mode = Webhook: the Delivery option and the webhook URLs (POST); the polling notice and options are gone',
+		'2b. Mode = Webhook: Poll Times, the notice that webhook mode ignores it, Mode, Instance, Objects, Events, Options; the Delivery option and the webhook URLs (POST)',
 		step('fields-webhook', async () => {
 			await ed.selectOption('mode', 'Webhook (Instant)');
 			await ed.notice(/In polling mode/).waitFor({ state: 'detached' });
+			// n8n puts Poll Times first on every polling node and lets no node hide or move it: the
+			// notice right under it says that webhook mode ignores it
+			await ed.notice(/applies to Polling mode only/).waitFor();
+			expect(await ed.visibleFields()).toEqual([
+				'Poll Times',
+				'notice: Poll Times (above) applies to Polling mode only. In Webhook mode, Close and SAP Open Connectors call this workflow as changes happen: no schedule is used.',
+				'Mode',
+				'Instance',
+				'Objects',
+				'Events',
+				'Options',
+			]);
 			for (const p of ['startFrom', 'maxItemsPerPoll', 'pageSize']) {
 				await ed.collectionParam(p).waitFor({ state: 'detached' });
 			}
@@ -197,7 +251,6 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			expect(deliveries).toEqual(want);
 			await page.keyboard.press('Escape');
 
-			// n8n adds Poll Times to every `polling: true` node, whatever its parameters: it stays in webhook mode
 			observed.pollTimesInWebhookMode = await ed.pollTimes().isVisible();
 
 			const urls = ed.webhookUrlsPanel();

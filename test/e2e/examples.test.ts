@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 
-import { Env, eventually, findSecrets, sleep, startEnv, withLogs } from './support/env';
+import { Env, eventually, findSecrets, sleep, useEnv, withLogs } from './support/env';
 import { type WorkflowJson, REPO_ROOT, nodeOutput } from './harness/n8n';
 
 jest.setTimeout(10 * 60_000);
@@ -32,14 +32,7 @@ const RUN_HERE = [
 ];
 
 let env: Env;
-
-beforeAll(async () => {
-	env = await startEnv();
-}, 30 * 60_000);
-
-afterAll(async () => {
-	await env?.close();
-});
+useEnv((started) => (env = started));
 
 const a = () => env.sb.admin;
 

@@ -23,6 +23,13 @@ const execFileP = promisify(execFile);
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+/**
+ * N8N_E2E_SLOW=<factor> multiplies the browser's waits (and the editor test's per-step limit): on a
+ * machine shared with other n8n runs (load average far above the core count) the editor's first page
+ * load took minutes. Default 1.
+ */
+export const SLOW = Math.max(1, Number(process.env.N8N_E2E_SLOW) || 1);
+
 export const CHROMIUM_ARGS = [
 	'--headless',
 	'--no-sandbox',
@@ -91,8 +98,8 @@ export async function launchEditorBrowser(opts: { width?: number; height?: numbe
 		throw error;
 	}
 	const page = context.pages()[0] ?? (await context.newPage());
-	page.setDefaultTimeout(20_000);
-	page.setDefaultNavigationTimeout(60_000);
+	page.setDefaultTimeout(20_000 * SLOW);
+	page.setDefaultNavigationTimeout(60_000 * SLOW);
 	const pageErrors: string[] = [];
 	page.on('pageerror', (e) => pageErrors.push(e.message));
 	return {

@@ -125,6 +125,29 @@ export class Editor {
 		return this.ndv().locator(`[data-test-id=node-parameters] ${this.collectionSelector} [data-test-id="parameter-input-${name}"]`);
 	}
 
+	/**
+	 * What the user sees in the Parameters tab, top to bottom: each visible top-level parameter's
+	 * label, and each notice as `notice: <its text>` (the credential select, labelled `credentials-label`,
+	 * is left out; it shares 1.x's first item with Poll Times; a collection's own options are not
+	 * listed). Top-level = a `parameter-item` inside no other one.
+	 */
+	async visibleFields(): Promise<string[]> {
+		return await this.ndv()
+			.locator('[data-test-id=node-parameters]')
+			.evaluate((root) => {
+				const out: string[] = [];
+				for (const item of Array.from(root.querySelectorAll('[data-test-id=parameter-item]'))) {
+					const el = item as unknown as { parentElement: { closest(s: string): unknown } | null; offsetParent: unknown; querySelector(s: string): { innerText: string } | null };
+					if (el.parentElement?.closest('[data-test-id=parameter-item]') || el.offsetParent === null) continue;
+					const notice = el.querySelector('.notice');
+					const label = el.querySelector('[data-test-id=input-label]');
+					if (notice) out.push(`notice: ${notice.innerText.replace(/\s+/g, ' ').trim()}`);
+					else if (label) out.push(label.innerText.split('\n')[0]!.replace(/\*$/, '').trim());
+				}
+				return out;
+			});
+	}
+
 	pollTimes(): Locator {
 		return this.ndv().locator('[data-test-id=fixed-collection-pollTimes]');
 	}

@@ -99,6 +99,21 @@ export async function startEnv(options: EnvOptions = {}): Promise<Env> {
 	return env;
 }
 
+/**
+ * Registers the file's beforeAll (startEnv, with time for a first n8n install) and afterAll (close);
+ * hands the started Env to `set`: `let env: Env; useEnv((e) => (env = e));`.
+ */
+export function useEnv(set: (env: Env) => void, options: EnvOptions = {}): void {
+	let started: Env | undefined;
+	beforeAll(async () => {
+		started = await startEnv(options);
+		set(started);
+	}, 30 * 60_000);
+	afterAll(async () => {
+		await started?.close();
+	});
+}
+
 const keptFor = new Set<string>();
 
 /** Like harness withN8nLogs, on the CURRENT n8n of an Env (downtime() replaces it), and keeps the folder on failure. */
