@@ -86,6 +86,9 @@ beforeAll(async () => {
 	n8n = instance;
 	web = browser;
 	page = web.page;
+	// Shared 2-core machine: the editor may take minutes to load under other helpers' load.
+	page.setDefaultNavigationTimeout(180_000);
+	page.setDefaultTimeout(60_000);
 	ed = new Editor(page, n8n.url, n8n.version);
 	const { id: credentialId } = await n8n.createCredential('openConnectorsApi', 'Sandbox Open Connectors', sandboxCredentials(sb));
 	const wf = {
@@ -123,7 +126,9 @@ beforeAll(async () => {
 	};
 	({ id: workflowId } = await n8n.importWorkflow(wf as any));
 	await ed.signIn(OWNER.email, OWNER.password);
-	await page.goto(`${n8n.url}/workflow/${workflowId}`);
+	// On a loaded machine the editor's bundle takes long to load: wait for the canvas, not for `load`.
+	await page.goto(`${n8n.url}/workflow/${workflowId}`, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+	await page.locator('[data-test-id=canvas-node]').first().waitFor({ timeout: 180_000 });
 }, 30 * 60_000);
 
 afterAll(async () => {
