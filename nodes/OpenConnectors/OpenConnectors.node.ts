@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { toNodeApiError } from '../shared/errors';
+import { errorItemJson, toNodeApiError } from '../shared/errors';
 import { searchInstances } from '../shared/instanceLocator';
 import type { Connection } from '../shared/transport';
 import { connect } from '../shared/transport';
@@ -97,11 +97,7 @@ export class OpenConnectors implements INodeType {
 			} catch (error) {
 				const nodeError = toNodeApiError(this.getNode(), error, { itemIndex, secrets });
 				if (this.continueOnFail()) {
-					const json: IDataObject = { error: nodeError.message };
-					if (nodeError.description) json.description = nodeError.description;
-					const httpCode = (nodeError as { httpCode?: string | null }).httpCode;
-					if (httpCode) json.httpCode = httpCode;
-					returnData.push({ json, pairedItem: { item: itemIndex } });
+					returnData.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 					continue;
 				}
 				throw nodeError;

@@ -96,3 +96,12 @@ export function toNodeApiError(
 				: 'Unknown error';
 	return new NodeOperationError(node, clean(message), { itemIndex });
 }
+
+/** The output of a failed item under Continue On Fail: message, description and HTTP code. */
+export function errorItemJson(nodeError: NodeApiError | NodeOperationError): JsonObject {
+	const json: JsonObject = { error: nodeError.message };
+	if (nodeError.description) json.description = nodeError.description;
+	const httpCode = (nodeError as { httpCode?: string | null }).httpCode;
+	if (httpCode) json.httpCode = httpCode;
+	return json;
+}

@@ -191,3 +191,54 @@ export function leadOutput(ctx: IExecuteFunctions, itemIndex: number, leads: Clo
 export function deleted(id: string): IDataObject[] {
 	return [{ id, deleted: true }];
 }
+
+/** An `options` field whose values are loaded from Close (statuses, users). */
+export function loadedOption(displayName: string, name: string, loadOptionsMethod: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'options',
+		typeOptions: { loadOptionsMethod },
+		default: '',
+		description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	};
+}
+
+/** A collection of optional fields (Additional Fields, Update Fields, Filters). */
+export function fieldsCollection(
+	name: string,
+	displayName: string,
+	displayOptions: INodeProperties['displayOptions'],
+	options: INodeProperties[],
+	placeholder = 'Add Field',
+): INodeProperties {
+	return { displayName, name, type: 'collection', placeholder, default: {}, displayOptions, options };
+}
+
+export interface OperationOption {
+	value: string;
+	name: string;
+	action: string;
+	description?: string;
+}
+
+/** A resource's Operation selector followed by its operations' fields. */
+export function resourceDescription(
+	resource: Resource,
+	options: OperationOption[],
+	modules: Record<string, OperationModule>,
+	defaultOperation = 'create',
+): INodeProperties[] {
+	return [
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resource] } },
+			options: options.map((option) => ({ ...option, description: option.description ?? option.action })),
+			default: defaultOperation,
+		},
+		...options.flatMap((option) => modules[option.value].description),
+	];
+}

@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { sanitizeText } from '../../../lib/errors';
-import { toNodeApiError } from '../../shared/errors';
+import { errorItemJson, toNodeApiError } from '../../shared/errors';
 import { RecordsSession } from '../transport';
 import type { OperationModule, Resource } from './common';
 import * as contact from './contact';
@@ -53,11 +53,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = toNodeApiError(this.getNode(), error, { itemIndex, secrets: session?.secrets ?? [] });
 			if (this.continueOnFail()) {
-				const json: IDataObject = { error: nodeError.message };
-				if (nodeError.description) json.description = nodeError.description;
-				const httpCode = (nodeError as { httpCode?: string | null }).httpCode;
-				if (httpCode) json.httpCode = httpCode;
-				returnData.push({ json, pairedItem: { item: itemIndex } });
+				returnData.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 				continue;
 			}
 			throw nodeError;

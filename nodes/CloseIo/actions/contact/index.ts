@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../common';
+import { resourceDescription } from '../common';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
@@ -10,27 +11,11 @@ import * as upsert from './upsert.operation';
 
 export const operations: Record<string, OperationModule> = { create, delete: del, get, getAll, update, upsert };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['contact'] } },
-		options: [
-			{ name: 'Create', value: 'create', action: 'Create a contact', description: 'Create a contact' },
-			{ name: 'Create or Update', value: 'upsert', action: 'Create or update a contact', description: 'Create a new record, or update the current one if it already exists (upsert)' },
-			{ name: 'Delete', value: 'delete', action: 'Delete a contact', description: 'Delete a contact' },
-			{ name: 'Get', value: 'get', action: 'Get a contact', description: 'Get a contact' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many contacts', description: 'List contacts, with filters' },
-			{ name: 'Update', value: 'update', action: 'Update a contact', description: 'Update a contact' },
-		],
-		default: 'create',
-	},
-	...create.description,
-	...upsert.description,
-	...get.description,
-	...getAll.description,
-	...update.description,
-	...del.description,
-];
+export const description: INodeProperties[] = resourceDescription('contact', [
+	{ name: 'Create', value: 'create', action: 'Create a contact' },
+	{ name: 'Create or Update', value: 'upsert', action: 'Create or update a contact', description: 'Create a new record, or update the current one if it already exists (upsert)' },
+	{ name: 'Delete', value: 'delete', action: 'Delete a contact' },
+	{ name: 'Get', value: 'get', action: 'Get a contact' },
+	{ name: 'Get Many', value: 'getAll', action: 'Get many contacts', description: 'List contacts, with filters' },
+	{ name: 'Update', value: 'update', action: 'Update a contact' },
+], operations);

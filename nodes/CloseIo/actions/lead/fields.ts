@@ -2,23 +2,17 @@
 
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { fieldsCollection, loadedOption } from '../common';
 import { compact } from '../../../../lib/records/fields';
 
 export function leadFieldsCollection(name: string, displayName: string, displayOptions: INodeProperties['displayOptions'], withName: boolean): INodeProperties {
 	const options: INodeProperties[] = [
 		{ displayName: 'Description', name: 'description', type: 'string', default: '', typeOptions: { rows: 2 } },
-		{
-			displayName: 'Status Name or ID',
-			name: 'status_id',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getLeadStatuses' },
-			default: '',
-			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		},
+		loadedOption('Status Name or ID', 'status_id', 'getLeadStatuses'),
 		{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://example.com', description: "The lead's website" },
 	];
 	if (withName) options.unshift({ displayName: 'Name', name: 'name', type: 'string', default: '' });
-	return { displayName, name, type: 'collection', placeholder: 'Add Field', default: {}, displayOptions, options };
+	return fieldsCollection(name, displayName, displayOptions, options);
 }
 
 /** Close's lead body from the collection (empty values left out). */

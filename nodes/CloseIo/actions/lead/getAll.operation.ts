@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
 import { buildWhere, closeDate } from '../../../../lib/records/where';
-import { leadOutput, rawWhereProperty, readLimit, returnAllProperties, showFor, simplifyProperty } from '../common';
+import { leadOutput, loadedOption, rawWhereProperty, readLimit, returnAllProperties, showFor, simplifyProperty } from '../common';
 
 const show = showFor('lead', ['getAll']);
 
@@ -18,14 +18,7 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		options: [
 			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Leads with exactly this name' },
-			{
-				displayName: 'Status Name or ID',
-				name: 'status_id',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getLeadStatuses' },
-				default: '',
-				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			loadedOption('Status Name or ID', 'status_id', 'getLeadStatuses'),
 			{ displayName: 'Updated After', name: 'updatedAfter', type: 'dateTime', default: '' },
 			{ displayName: 'Created After', name: 'createdAfter', type: 'dateTime', default: '' },
 			rawWhereProperty(),

@@ -4,7 +4,7 @@ import { leadIdFrom } from '../../../../lib/records/fields';
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
 import { buildWhere } from '../../../../lib/records/where';
-import { rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
+import { loadedOption, rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
 
 export const description: INodeProperties[] = [
 	...returnAllProperties('opportunity'),
@@ -17,22 +17,8 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor('opportunity', ['getAll']),
 		options: [
 			{ displayName: 'Lead ID', name: 'leadId', type: 'string', default: '', description: 'Opportunities of this lead (ID or Close URL)' },
-			{
-				displayName: 'Status Name or ID',
-				name: 'status_id',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getOpportunityStatuses' },
-				default: '',
-				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
-			{
-				displayName: 'User Name or ID',
-				name: 'user_id',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getUsers' },
-				default: '',
-				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			loadedOption('Status Name or ID', 'status_id', 'getOpportunityStatuses'),
+			loadedOption('User Name or ID', 'user_id', 'getUsers'),
 			rawWhereProperty(),
 		],
 	},

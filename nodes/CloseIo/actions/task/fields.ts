@@ -2,23 +2,17 @@
 
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { fieldsCollection, loadedOption } from '../common';
 import { compact } from '../../../../lib/records/fields';
 
 export function taskFieldsCollection(name: string, displayName: string, displayOptions: INodeProperties['displayOptions'], withText: boolean): INodeProperties {
 	const options: INodeProperties[] = [
-		{
-			displayName: 'Assigned To Name or ID',
-			name: 'assigned_to',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getUsers' },
-			default: '',
-			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		},
+		loadedOption('Assigned To Name or ID', 'assigned_to', 'getUsers'),
 		{ displayName: 'Due Date', name: 'date', type: 'dateTime', default: '' },
 		{ displayName: 'Is Complete', name: 'is_complete', type: 'boolean', default: false },
 	];
 	if (withText) options.push({ displayName: 'Text', name: 'text', type: 'string', default: '' });
-	return { displayName, name, type: 'collection', placeholder: 'Add Field', default: {}, displayOptions, options };
+	return fieldsCollection(name, displayName, displayOptions, options);
 }
 
 export function taskBody(fields: IDataObject): IDataObject {

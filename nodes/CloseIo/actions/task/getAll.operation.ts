@@ -4,7 +4,7 @@ import { leadIdFrom } from '../../../../lib/records/fields';
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
 import { buildWhere } from '../../../../lib/records/where';
-import { rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
+import { loadedOption, rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
 
 export const description: INodeProperties[] = [
 	...returnAllProperties('task'),
@@ -16,14 +16,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: showFor('task', ['getAll']),
 		options: [
-			{
-				displayName: 'Assigned To Name or ID',
-				name: 'assigned_to',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getUsers' },
-				default: '',
-				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			loadedOption('Assigned To Name or ID', 'assigned_to', 'getUsers'),
 			{ displayName: 'Is Complete', name: 'is_complete', type: 'boolean', default: false },
 			{ displayName: 'Lead ID', name: 'leadId', type: 'string', default: '', description: 'Tasks of this lead (ID or Close URL)' },
 			rawWhereProperty(),
