@@ -524,7 +524,8 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 	while (brokerPort === port) brokerPort = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const logFile = path.join(userFolder, 'n8n.log');
-	const startTimeoutMs = options.startTimeoutMs ?? Number(process.env.N8N_E2E_START_TIMEOUT_MS || 180_000);
+	// N8N_E2E_START_TIMEOUT_MS: a loaded machine (2.x migrations on a fresh database) may need longer.
+	const startTimeoutMs = options.startTimeoutMs ?? (Number(process.env.N8N_E2E_START_TIMEOUT_MS) || 180_000);
 	const publicationTimeoutMs = 120_000;
 
 	const env = n8nProcessEnv({ version, nodeBin, userFolder, port, brokerPort, extra: options.env });
