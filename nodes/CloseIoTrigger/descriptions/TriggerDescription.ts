@@ -138,15 +138,13 @@ export const triggerProperties: INodeProperties[] = [
 					'Comma-separated Close field names: an Updated event counts only when one of them changed (empty = any change). Close filters at the source in webhook mode; polling reads updates from Close\'s event log.',
 			},
 			{
-				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-multi-options
-				displayName: 'From Status',
+				displayName: 'From Status Names or IDs',
 				name: 'fromStatus',
 				type: 'multiOptions',
 				typeOptions: { loadOptionsMethod: 'getStatuses', loadOptionsDependsOn: ['objects'] },
 				default: [],
-				// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-multi-options
 				description:
-					'Status Changed only: the status it changed from (empty = any). A status of the other object (lead vs opportunity) never matches.',
+					'Status Changed only: the status it changed from (empty = any); a status of the other object (lead vs opportunity) never matches. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Include Raw Payload',
@@ -205,15 +203,13 @@ export const triggerProperties: INodeProperties[] = [
 				default: 'now',
 			},
 			{
-				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-multi-options
-				displayName: 'To Status',
+				displayName: 'To Status Names or IDs',
 				name: 'toStatus',
 				type: 'multiOptions',
 				typeOptions: { loadOptionsMethod: 'getStatuses', loadOptionsDependsOn: ['objects'] },
 				default: [],
-				// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-multi-options
 				description:
-					'Status Changed only: the status it changed to (empty = any). A status of the other object (lead vs opportunity) never matches.',
+					'Status Changed only: the status it changed to (empty = any); a status of the other object (lead vs opportunity) never matches. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 		],
 	},
