@@ -69,6 +69,20 @@ async function settledExecutions(n8n: N8nInstance, workflowId: string, min: numb
 	}
 }
 
+/**
+ * Posts a notification until n8n accepts it (2xx), as a provider retries a refused delivery later:
+ * up to 20 attempts, 2 s apart. Answers the last answer and how many attempts were refused.
+ */
+async function postUntilAccepted(url: string, n: Notification): Promise<{ status: number; body: string; refused: number }> {
+	let refused = 0;
+	for (;;) {
+		const r = await post(url, n).catch((error: Error) => ({ status: 0, body: error.message }));
+		if ((r.status >= 200 && r.status < 300) || refused >= 19) return { ...r, refused };
+		refused++;
+		await sleep(2000);
+	}
+}
+
 const count = async (n8n: N8nInstance, workflowId: string) => (await n8n.executions(workflowId, { includeData: false })).length;
 
 describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + worker, Postgres, Redis', (version) => {
@@ -162,7 +176,7 @@ describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + wor
 		await sleep(1100);
 		const before = await count(main(), setup.workflowId);
 		const [n] = makeNotifications(1, { instanceId: setup.instanceId, signatureKey: setup.signatureKey });
-		const r = await post(inProcessor(setup.url, i), n!);
+		const r = await postUntilAccepted(inProcessor(setup.url, i), n!);
 		expect(r.status).toBe(200);
 		expect(isRedeliveryAnswer(r.body)).toBe(false);
 		const after = await settledExecutions(main(), setup.workflowId, before + 1, { settleMs: 1500 });
@@ -175,7 +189,12 @@ describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + wor
 		const stored = ((await main().getWorkflow(setup.workflowId)).staticData?.[`node:${TRIGGER_NODE}`]?.seen ?? []) as string[];
 		log(`n8n ${version}, ${what}: the workflow's static data holds ${stored.length} delivered keys, the captured event's ${stored.some((k) => k.includes(capturedEventId)) ? 'among them' : 'NOT among them'}`);
 		const before = await count(main(), setup.workflowId);
-		const again = await postRaw(setup.url, captured.rawBody, captured.headers);
+		let again = await postRaw(setup.url, captured.rawBody, captured.headers);
+		// a process just started may still answer 503 "Database is not ready!": the provider retries
+		for (let i = 0; i < 20 && again.status >= 500; i++) {
+			await sleep(2000);
+			again = await postRaw(setup.url, captured.rawBody, captured.headers);
+		}
 		expect(again.status).toBe(200);
 		await sleep(3000);
 		const after = await count(main(), setup.workflowId);
@@ -211,10 +230,15 @@ describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + wor
 				timeoutMs: 60_000,
 				onProgress: (done, ms) => log(`  ${done} answered in ${(ms / 1000).toFixed(0)} s`),
 			});
+			// n8n refuses deliveries (503) while it believes its database is away: the provider retries them later
+			const accepted = new Set(report.results.filter((r) => !r.redelivery && r.status === 200).map((r) => r.index));
+			const refusedAtLoad = notifications.filter((_, i) => !accepted.has(i));
+			const late = await Promise.all(refusedAtLoad.map((n) => postUntilAccepted(soak.url, n)));
 			const executions = await settledExecutions(main(), soak.workflowId, SOAK_N, { settleMs: 5000 });
 			const result = analyse(notifications, executions);
 			const redeliveries = report.results.filter((r) => r.redelivery);
 			const failedAttempts = report.results.filter((r) => r.status !== 200);
+			const statuses = [...new Set(failedAttempts.map((r) => `${r.status} ${r.error ?? r.body.slice(0, 60)}`))];
 			const refused = redeliveries.filter((r) => r.status === 200 && isRedeliveryAnswer(r.body));
 			const stopped = executions.map((e) => Date.parse(e.stoppedAt ?? '')).filter(Number.isFinite);
 			const completeSeconds = (Math.max(...stopped) - report.startedAt) / 1000;
@@ -223,10 +247,13 @@ describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + wor
 					`(${((report.results.length / report.durationMs) * 1000).toFixed(1)} requests/s), concurrency ${CONCURRENCY}; ` +
 					`executions ${result.executions} finished by ${completeSeconds.toFixed(1)} s = ${(result.executions / completeSeconds).toFixed(1)}/s; ` +
 					`lost ${result.lost.length}, duplicated ${result.duplicated.length}, failed ${result.failed.length}; redeliveries refused ${refused.length}/${redeliveries.length}; ` +
-					`non-200 attempts ${failedAttempts.length}; latency p50 ${percentile(report.latencies, 50).toFixed(1)} ms, p99 ${percentile(report.latencies, 99).toFixed(1)} ms`,
+					`non-200 attempts ${failedAttempts.length} (${statuses.join(' | ')}), ${refusedAtLoad.length} deliveries accepted only by a later retry; latency p50 ${percentile(report.latencies, 50).toFixed(1)} ms, p99 ${percentile(report.latencies, 99).toFixed(1)} ms`,
 			);
 			log(figures.at(-1)!);
-			expect(failedAttempts.map((r) => `${r.status} ${r.error ?? r.body.slice(0, 80)}`)).toEqual([]);
+			// refused, never half-taken: n8n's only refusals were "retry later" (5xx), and each was taken later
+			expect(failedAttempts.filter((r) => r.status < 500)).toEqual([]);
+			expect(late.filter((r) => r.status !== 200)).toEqual([]);
+			expect(late.filter((r) => isRedeliveryAnswer(r.body))).toEqual([]);
 			expect({ lost: result.lost, failed: result.failed, duplicated: result.duplicated }).toEqual({ lost: [], failed: [], duplicated: [] });
 			expect(refused).toHaveLength(Math.ceil(SOAK_N / REDELIVER_EVERY));
 			expect(result.strangers).toEqual([]);
@@ -246,24 +273,24 @@ describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + wor
 			//    while the first attempt is still in flight, behind a load balancer)
 			const simultaneous = sign(RACE_N);
 			await inBatches(simultaneous, async (n) => {
-				const answers = await Promise.all(urls.map((u) => post(u, n)));
+				const answers = await Promise.all(urls.map((u) => postUntilAccepted(u, n)));
 				statuses.push(...answers.map((r) => r.status));
 			});
 			// 2. deliveries spread over both, then each redelivered to the OTHER processor once everything
 			//    was answered and the memory's save interval (1 s) has passed
 			const spread = sign(RACE_N);
-			await inBatches(spread, async (n, i) => statuses.push((await post(urls[i % 2]!, n)).status));
+			await inBatches(spread, async (n, i) => statuses.push((await postUntilAccepted(urls[i % 2]!, n)).status));
 			await sleep(2000);
 			const crossAnswers: string[] = [];
 			await inBatches(spread, async (n, i) => {
-				const r = await post(urls[(i + 1) % 2]!, n);
+				const r = await postUntilAccepted(urls[(i + 1) % 2]!, n);
 				statuses.push(r.status);
 				crossAnswers.push(r.body);
 			});
 			// 3. the same redeliveries to the processor that took the original: its own memory refuses them
 			const sameAnswers: string[] = [];
 			await inBatches(spread, async (n, i) => {
-				const r = await post(urls[i % 2]!, n);
+				const r = await postUntilAccepted(urls[i % 2]!, n);
 				statuses.push(r.status);
 				sameAnswers.push(r.body);
 			});
