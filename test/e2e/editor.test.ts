@@ -30,6 +30,9 @@ jest.setTimeout(180_000 * SLOW);
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string };
 const TRIGGER_TYPE = `${pkg.name}.closeIoTrigger`;
 const ACTION_TYPE = `${pkg.name}.openConnectors`;
+// n8n's node panel lists an app's action node and its trigger ("Close.io" and "Close.io Trigger") as
+// ONE entry, the action node's, whose page lists the trigger's events and the actions.
+const CLOSEIO_TYPE = `${pkg.name}.closeIo`;
 const TRIGGER = 'Close.io Trigger';
 const INSTANCE_A = 'Acme Sales EU';
 const INSTANCE_B = 'Globex Support US';
@@ -136,7 +139,7 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 
 			// the aliases of our codex: each node is found by a word its name does not contain
 			for (const [search, type] of [
-				['Close CRM', TRIGGER_TYPE],
+				['Close CRM', CLOSEIO_TYPE],
 				['Cloud Elements', ACTION_TYPE],
 			] as const) {
 				await ed.searchNodes(search);
@@ -147,26 +150,28 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			await snap('13-node-panel-search-alias');
 
 			await ed.searchNodes('Close.io Trigger');
-			const trigger = ed.nodeItem(TRIGGER_TYPE);
+			const trigger = ed.nodeItem(CLOSEIO_TYPE);
 			await trigger.waitFor();
 			const results = await ed.nodeResults();
-			expect(results[0]?.type).toBe(TRIGGER_TYPE); // the best match
-			// In its "What triggers this workflow?" list n8n drops " Trigger" from trigger names: "Close.io"
-			expect((await trigger.locator('[data-test-id=node-creator-item-name]').innerText()).trim()).toMatch(/^Close\.io( Trigger)?$/);
-			await expectOurIcon(await ed.itemIcon(trigger), 'nodes/CloseIoTrigger/closeio.svg');
+			expect(results[0]?.type).toBe(CLOSEIO_TYPE); // the best match: the Close.io app (trigger + actions)
+			expect((await trigger.locator('[data-test-id=node-creator-item-name]').innerText()).trim()).toBe('Close.io');
+			await expectOurIcon(await ed.itemIcon(trigger), 'nodes/CloseIo/closeio.svg');
 			await snap('01-node-panel-close-io-trigger');
 
-			// its page in the panel: full name, "Installed" (community package), the events as trigger actions
+			// its page in the panel: the app's name, "Installed" (community package), the trigger's events as
+			// trigger actions (each an entry of the trigger node type)
 			await trigger.click();
 			const details = page.locator('[data-test-id=node-creator]');
-			await details.getByText(TRIGGER, { exact: true }).first().waitFor();
+			await details.getByText('Close.io', { exact: true }).first().waitFor();
 			await details.getByText('Installed').first().waitFor();
-			for (const action of ['On created', 'On updated', 'On deleted', 'On merged']) {
+			for (const action of ['On created', 'On updated', 'On deleted', 'On merged', 'On status changed', 'On completed']) {
 				await details.getByText(action, { exact: true }).first().waitFor();
 			}
+			expect(await ed.nodeItem(TRIGGER_TYPE).count()).toBe(6);
+			const detailsIcon = (await details.locator(`img[src*="/closeio.svg"]`).first().getAttribute('src')) ?? '';
 			await expectOurIcon(
-				{ src: (await details.locator(`img[src*="CloseIoTrigger/closeio.svg"]`).first().getAttribute('src')) ?? '', naturalWidth: 1 },
-				'nodes/CloseIoTrigger/closeio.svg',
+				{ src: detailsIcon, naturalWidth: 1 },
+				detailsIcon.includes('/CloseIoTrigger/') ? 'nodes/CloseIoTrigger/closeio.svg' : 'nodes/CloseIo/closeio.svg',
 			);
 			await snap('03-node-panel-trigger-details');
 

@@ -339,6 +339,42 @@ describe.each([
 		}
 	}, 20_000);
 
+	test('two processes sharing static data (queue mode, two webhook processors): a key one saved is refused by the other', async () => {
+		let now = Date.now();
+		const clock = () => now;
+		const instanceId = instanceIdOf(sandbox);
+		const nodeId = uniqueNodeId();
+		const params = paramsFor(instanceId, delivery, { events: ['created'] });
+		const staticData: StaticData = {};
+		// Processor A receives what the platform sends; processor B is another load of the module.
+		const a = await startReceiver({ params, nodeId, staticFor: () => staticData, clock });
+		await activate(params, nodeId, staticData, a.url);
+		let other: typeof trigger | undefined;
+		jest.isolateModules(() => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const mod = require('../../../nodes/CloseIoTrigger/CloseIoTrigger.node') as typeof import('../../../nodes/CloseIoTrigger/CloseIoTrigger.node');
+			other = new mod.CloseIoTrigger();
+		});
+		const b = await startReceiver({ params, nodeId, staticFor: () => staticData, node: other, clock });
+
+		sandbox.admin.create('lead', { name: 'Zero' });
+		await settled(lastHop, 1);
+		expect(a.executions).toHaveLength(1);
+		// B's memory starts here, from the static data as it is now.
+		expect((await b.post(a.requests[0]!)).status).toBe(200);
+		expect(b.executions).toHaveLength(0);
+
+		// A new event reaches A, which saves it; its redelivery then lands on B.
+		now += 1000;
+		sandbox.admin.create('lead', { name: 'One' });
+		await settled(lastHop, 2);
+		expect(a.executions).toHaveLength(2);
+		expect((staticData.node?.seen as string[]).length).toBe(2);
+		expect((await b.post(a.requests[1]!)).status).toBe(200);
+		expect(b.executions).toHaveLength(0);
+		await deactivate(params, nodeId, staticData, a.url);
+	}, 20_000);
+
 	test('while a save has not reached the database, no second save starts; once it shows, saves go on', async () => {
 		let now = Date.now();
 		const instanceId = instanceIdOf(sandbox);
