@@ -43,6 +43,17 @@ beforeEach(() => {
 	sandbox.admin.reset();
 });
 
+/** Another load of the node module: a restarted n8n, or a second process (its memory starts empty). */
+function freshTrigger(): typeof trigger {
+	let fresh: typeof trigger | undefined;
+	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const mod = require('../../../nodes/CloseIoTrigger/CloseIoTrigger.node') as typeof import('../../../nodes/CloseIoTrigger/CloseIoTrigger.node');
+		fresh = new mod.CloseIoTrigger();
+	});
+	return fresh!;
+}
+
 function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [name, value] of Object.entries(headers)) {
@@ -302,12 +313,7 @@ describe.each([
 
 			// A restart now would forget Two and Three (the documented window): a fresh module load
 			// restores only what was saved.
-			let fresh: typeof trigger | undefined;
-			jest.isolateModules(() => {
-				// eslint-disable-next-line @typescript-eslint/no-require-imports
-				const mod = require('../../../nodes/CloseIoTrigger/CloseIoTrigger.node') as typeof import('../../../nodes/CloseIoTrigger/CloseIoTrigger.node');
-				fresh = new mod.CloseIoTrigger();
-			});
+			const fresh = freshTrigger();
 			const restartedEarly = await startReceiver({ params, nodeId, staticFor: () => JSON.parse(JSON.stringify(staticData)) as StaticData, node: fresh, clock });
 			expect((await restartedEarly.post(first!)).status).toBe(200);
 			expect(restartedEarly.executions).toHaveLength(0);
@@ -324,12 +330,7 @@ describe.each([
 			expect(saved()).toHaveLength(3);
 
 			// After a restart, everything saved is refused; new events still run.
-			let restartedNode: typeof trigger | undefined;
-			jest.isolateModules(() => {
-				// eslint-disable-next-line @typescript-eslint/no-require-imports
-				const mod = require('../../../nodes/CloseIoTrigger/CloseIoTrigger.node') as typeof import('../../../nodes/CloseIoTrigger/CloseIoTrigger.node');
-				restartedNode = new mod.CloseIoTrigger();
-			});
+			const restartedNode = freshTrigger();
 			const restarted = await startReceiver({ params, nodeId, staticFor: () => staticData, node: restartedNode, clock });
 			for (const request of [first!, second!, third!]) expect((await restarted.post(request)).status).toBe(200);
 			expect(restarted.executions).toHaveLength(0);
@@ -349,12 +350,7 @@ describe.each([
 		// Processor A receives what the platform sends; processor B is another load of the module.
 		const a = await startReceiver({ params, nodeId, staticFor: () => staticData, clock });
 		await activate(params, nodeId, staticData, a.url);
-		let other: typeof trigger | undefined;
-		jest.isolateModules(() => {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const mod = require('../../../nodes/CloseIoTrigger/CloseIoTrigger.node') as typeof import('../../../nodes/CloseIoTrigger/CloseIoTrigger.node');
-			other = new mod.CloseIoTrigger();
-		});
+		const other = freshTrigger();
 		const b = await startReceiver({ params, nodeId, staticFor: () => staticData, node: other, clock });
 
 		sandbox.admin.create('lead', { name: 'Zero' });
