@@ -1,7 +1,8 @@
 /**
  * The Close.io Trigger (webhook mode, delivery through Open Connectors) in n8n's QUEUE MODE:
  * Postgres + Redis + main + two `n8n webhook` processors + one `n8n worker` (harness/queue.ts), on
- * each version of QUEUE_N8N_VERSIONS (default "1.123.81 2.40.7"). Deliveries go to a webhook
+ * each version of QUEUE_N8N_VERSIONS (default: N8N_E2E_VERSION, else 1.123.81; `npm test` runs that one,
+ * `.ci/run` adds CI_QUEUE_VERSIONS). Deliveries go to a webhook
  * processor (main serves no production webhook), executions run on the worker.
  *  - delivery (the sandbox's Close -> Open Connectors relay -> processor), redelivery (refused, no
  *    execution), forgeries (401, no execution), restart of the processor and of everything, each
@@ -35,7 +36,7 @@ import { type QueueCluster, startQueueCluster, withClusterLogs } from '../e2e/ha
 import { analyse, postNotification as post } from '../e2e/support/deliveries';
 import { postRaw } from '../e2e/support/env';
 
-const VERSIONS = (process.env.QUEUE_N8N_VERSIONS || '1.123.81 2.40.7').split(/[\s,]+/).filter(Boolean);
+const VERSIONS = (process.env.QUEUE_N8N_VERSIONS || process.env.N8N_E2E_VERSION || '1.123.81').split(/[\s,]+/).filter(Boolean);
 const SOAK_N = Number(process.env.QUEUE_SOAK_DELIVERIES ?? 2000);
 const CONCURRENCY = Number(process.env.QUEUE_SOAK_CONCURRENCY ?? 12);
 const REDELIVER_EVERY = 10;
