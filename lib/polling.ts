@@ -16,7 +16,7 @@ import type { CloseObject, TriggerEvent, TriggerItem } from './objects';
 import { hubResourceOf } from './objects';
 import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
-import { fromCloseEvent, fromPolledRecord } from './normalize';
+import { fromCloseEvent, fromPolledRecord, type PolledRecordContext } from './normalize';
 import { walkPortableWindow } from './polling/portableWalk';
 import type { HubQueryMode, HubQuerySupport } from './polling/querySupport';
 import { UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './polling/querySupport';
@@ -86,10 +86,29 @@ export interface PollState {
 	hub?: HubQuerySupport;
 }
 
-/** What one object's read gives: its items (with their instant, to merge sources) and next cursor. */
+/**
+ * What one object's read gives: its items in date order, each one's instant (`us[i]`, to merge
+ * sources; parallel arrays, not a wrapper per item: a poll can hold 100k of them) and next cursor.
+ */
 interface ObjectRead {
-	items: Array<{ us: number; item: TriggerItem }>;
+	items: TriggerItem[];
+	us: number[];
 	cursor: PollCursor;
+}
+
+const NOTHING_READ = (cursor: PollCursor): ObjectRead => ({ items: [], us: [], cursor });
+
+/** Two date-ordered reads as one, stable: at one instant `a`'s items come first. */
+function mergeByDate(a: Pick<ObjectRead, 'items' | 'us'>, b: Pick<ObjectRead, 'items' | 'us'>): TriggerItem[] {
+	if (b.items.length === 0) return a.items;
+	if (a.items.length === 0) return b.items;
+	const out: TriggerItem[] = [];
+	let i = 0;
+	let j = 0;
+	while (i < a.items.length && j < b.items.length) out.push(a.us[i] <= b.us[j] ? a.items[i++] : b.items[j++]);
+	while (i < a.items.length) out.push(a.items[i++]);
+	while (j < b.items.length) out.push(b.items[j++]);
+	return out;
 }
 
 export interface PollResult {
@@ -158,46 +177,41 @@ export async function runPoll(
 	if (settings.updatesFromLog && settings.events.includes('updated')) logActions.push('updated');
 	const wantsLog = logActions.length > 0;
 	// Each source's new cursor is kept apart and written to the state only when the whole poll succeeded.
-	const readLog = async (objectType: string, actions: string[], into: Array<{ us: number; item: TriggerItem }>) => {
+	const readLog = async (objectType: string, actions: string[]): Promise<ObjectRead> => {
 		const cursor = state.events[objectType];
-		if (!cursor && settings.startFrom.mode === 'now') return await newestEventCursor(sources, objectType, requests);
-		const read = await readEventLog(sources, objectType, actions, settings, cursor ?? startCursor(settings.startFrom), requests);
-		for (const entry of read.items) into.push(entry);
-		return read.cursor;
+		if (!cursor && settings.startFrom.mode === 'now') return NOTHING_READ(await newestEventCursor(sources, objectType, requests));
+		return await readEventLog(sources, objectType, actions, settings, cursor ?? startCursor(settings.startFrom), requests);
 	};
 	const support = readHubSupport(previous.hub);
 	const mode = queryModeFor(support, options.nowMs);
 	let refusal: string | undefined;
+	const proof: KeysetProof = { answered: support.confirmed === true };
 
 	// Objects are independent: read concurrently, so a poll lasts as long as its slowest object.
 	const readObject = async (object: CloseObject) => {
-		const perObject: Array<{ us: number; item: TriggerItem }> = [];
-		let records: PollCursor | undefined;
-		let events: PollCursor | undefined;
+		let fromHub: ObjectRead | undefined;
+		let fromLog: ObjectRead | undefined;
 		if (wantsRecords) {
 			const cursor = state.records[object];
 			const read = async (m: HubQueryMode) =>
 				!cursor && settings.startFrom.mode === 'now'
-					? { items: [], cursor: await newestRecordCursor(sources, object, settings, requests, m) }
-					: await readRecords(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests, m);
+					? NOTHING_READ(await newestRecordCursor(sources, object, settings, requests, m))
+					: await readRecords(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests, m, proof);
 			let result = await read(mode).catch((error: unknown) => {
 				if (mode !== 'keyset' || !(error instanceof UnsupportedHubQuery)) return Promise.reject(error);
 				refusal ??= error.reason;
 				return undefined;
 			});
-			result ??= await read('portable');
-			records = result.cursor;
-			for (const entry of result.items) perObject.push(entry);
+			fromHub = result ?? (await read('portable'));
 		}
-		if (wantsLog) events = await readLog(object, logActions, perObject);
-		// Stable: records and log events of one instant keep their own order.
-		perObject.sort((a, b) => a.us - b.us);
-		return { object, items: perObject.map((e) => e.item), records, events };
+		if (wantsLog) fromLog = await readLog(object, logActions);
+		// Records before log events of the same instant.
+		const items = mergeByDate(fromHub ?? NOTHING_READ(EMPTY_CURSOR), fromLog ?? NOTHING_READ(EMPTY_CURSOR));
+		return { object, items, records: fromHub?.cursor, events: fromLog?.cursor };
 	};
 	const readSource = async (source: LogSource) => {
-		const read: Array<{ us: number; item: TriggerItem }> = [];
-		const cursor = await readLog(source.objectType, source.actions, read);
-		return { objectType: source.objectType, items: read.map((e) => e.item), cursor };
+		const read = await readLog(source.objectType, source.actions);
+		return { objectType: source.objectType, items: read.items, cursor: read.cursor };
 	};
 	// Every object and source settles before the poll ends: none is left running when another one failed.
 	const [settled, sourcesSettled] = await Promise.all([
@@ -220,7 +234,7 @@ export async function runPoll(
 		state.events[outcome.value.objectType] = outcome.value.cursor;
 		for (const item of outcome.value.items) items.push(item);
 	}
-	if (wantsRecords) state.hub = nextHubSupport(support, mode, refusal, options.nowMs);
+	if (wantsRecords) state.hub = nextHubSupport(support, mode, refusal, options.nowMs, proof.answered);
 	else if (previous.hub) state.hub = previous.hub;
 	return { items, state, requests };
 }
@@ -250,6 +264,16 @@ function nextFloor(newest: Instant | null, stoppedAt: Instant | null, start: Pol
 	return floor;
 }
 
+/**
+ * A request that may be left unawaited (a page asked for ahead, when the poll stops before it):
+ * its failure is then nobody's, so it must not surface as an unhandled rejection. Awaiting the
+ * returned promise still throws.
+ */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+	promise.catch(() => undefined);
+	return promise;
+}
+
 /** A hub request in the keyset way: a refusal of the query form means "use the portable way". */
 async function keysetList(sources: PollSources, resource: string, query: HubQuery): Promise<HubListing> {
 	return await sources.listHub(resource, query).catch((error: unknown) => {
@@ -277,20 +301,27 @@ async function newestRecordDate(
 	return { newest: first ? recordDate(first, 'date_updated', object) : null, first };
 }
 
-/** What one poll does with the records it reads, whichever way it pages. */
+/**
+ * What one poll does with the records it reads, whichever way it pages. It runs once per record
+ * (100k in a big poll), so it keeps plain fields and parallel arrays rather than an object per record.
+ */
 class RecordCollector {
-	readonly items: Array<{ us: number; item: TriggerItem }> = [];
+	readonly items: TriggerItem[] = [];
+	readonly itemUs: number[] = [];
 	private readonly seen: Set<string>;
 	private readonly cap: number;
 	private readonly wantCreated: boolean;
 	private readonly wantUpdated: boolean;
 	private readonly tailFrom: number;
+	private readonly context: PolledRecordContext;
 	// Only what the next cursor can need: versions from the newest date on, and the group at the
 	// instant the poll is at (the cursor's floor is one of those two instants).
-	private readonly tail: Array<{ us: number; id: string }> = [];
-	private group: Array<{ us: number; id: string }> = [];
+	private readonly tailUs: number[] = [];
+	private readonly tailIds: string[] = [];
+	private groupIds: string[] = [];
 	private firstRead: Instant | null = null;
-	private stoppedAt: Instant | null = null;
+	private stoppedAt: string | null = null;
+	private stoppedUs = 0;
 
 	constructor(
 		private readonly object: CloseObject,
@@ -303,11 +334,14 @@ class RecordCollector {
 		this.wantCreated = settings.events.includes('created');
 		this.wantUpdated = settings.events.includes('updated') && !settings.updatesFromLog;
 		this.tailFrom = newest ? newest.us : -Infinity;
+		this.context = { source: 'polling', includeRaw: settings.includeRaw, cursorMicros: start.atUs ?? undefined };
 	}
 
 	identify(record: ProviderRecord): { at: string; us: number; id: string } {
 		const id = recordId(record, this.object);
-		return { id, ...recordDate(record, 'date_updated', this.object) };
+		const at = record.date_updated;
+		if (typeof at !== 'string') throw new Error(`A ${this.object} from the CRM hub has no "date_updated" (id ${id})`);
+		return { at, us: parseInstant(at), id };
 	}
 
 	/** False when the cap is reached: the record is left for the next poll. */
@@ -315,27 +349,32 @@ class RecordCollector {
 		// A coarse date pattern makes the query return older records too; they are dropped here.
 		if (isBehindCursor(this.start, this.seen, us, id)) return true;
 		this.firstRead ??= { at, us };
-		const item = fromPolledRecord(this.object, record, {
-			source: 'polling',
-			includeRaw: this.settings.includeRaw,
-			cursorMicros: this.start.atUs ?? undefined,
-		});
+		const item = fromPolledRecord(this.object, record, this.context, us);
 		if ((item.event === 'created' ? this.wantCreated : this.wantUpdated) && (this.settings.accept?.(item) ?? true)) {
 			if (this.items.length >= this.cap) return false;
-			this.items.push({ us, item });
+			this.items.push(item);
+			this.itemUs.push(us);
 		}
-		if (us >= this.tailFrom) this.tail.push({ us, id });
-		else if (this.stoppedAt && this.stoppedAt.us === us) this.group.push({ us, id });
-		else this.group = [{ us, id }];
-		this.stoppedAt = { at, us };
+		if (us >= this.tailFrom) {
+			this.tailUs.push(us);
+			this.tailIds.push(id);
+		} else if (this.stoppedAt !== null && this.stoppedUs === us) this.groupIds.push(id);
+		else if (this.groupIds.length === 1) this.groupIds[0] = id;
+		else this.groupIds = [id];
+		this.stoppedAt = at;
+		this.stoppedUs = us;
 		return true;
 	}
 
 	result(): ObjectRead {
 		// Restart where this poll stopped, or earlier where writes made during this poll may land. An
 		// empty hub at the start means everything read was written during this poll.
-		const floor = nextFloor(this.newest ?? this.firstRead, this.stoppedAt, this.start);
-		return { items: this.items, cursor: settleCursor(floor, [...this.group, ...this.tail], this.start) };
+		const stoppedAt = this.stoppedAt === null ? null : { at: this.stoppedAt, us: this.stoppedUs };
+		const floor = nextFloor(this.newest ?? this.firstRead, stoppedAt, this.start);
+		const handled: Array<{ us: number; id: string }> = [];
+		if (stoppedAt && stoppedAt.us < this.tailFrom) for (const id of this.groupIds) handled.push({ us: stoppedAt.us, id });
+		for (let i = 0; i < this.tailUs.length; i++) handled.push({ us: this.tailUs[i], id: this.tailIds[i] });
+		return { items: this.items, us: this.itemUs, cursor: settleCursor(floor, handled, this.start) };
 	}
 }
 
@@ -351,6 +390,11 @@ function portableSetup(sources: PollSources, resource: string, settings: PollSet
 	};
 }
 
+/** Shared by the objects of one poll: whether the platform answered a keyset query in order. */
+interface KeysetProof {
+	answered: boolean;
+}
+
 async function readRecords(
 	sources: PollSources,
 	object: CloseObject,
@@ -358,13 +402,14 @@ async function readRecords(
 	start: PollCursor,
 	requests: PollResult['requests'],
 	mode: HubQueryMode,
+	proof: KeysetProof,
 ): Promise<ObjectRead> {
 	const resource = hubResourceOf(object);
-	const { newest } = await newestRecordDate(sources, object, requests, mode);
+	const { newest, first: newestRecord } = await newestRecordDate(sources, object, requests, mode);
 	const collector = new RecordCollector(object, settings, start, newest);
 	if (mode === 'portable') {
 		// Nothing in the hub when the poll began: whatever is there now comes next poll.
-		if (!newest) return { items: [], cursor: start };
+		if (!newest) return NOTHING_READ(start);
 		await walkPortableWindow({
 			...portableSetup(sources, resource, settings, requests),
 			from: start.atUs,
@@ -378,29 +423,49 @@ async function readRecords(
 	const orderBy = 'date_updated asc, id asc';
 	let where: string | undefined =
 		start.atUs === null ? undefined : `date_updated >= ${ceqlString(formatInstant(start.atUs, settings.datePattern))}`;
-	let nextPage: string | undefined;
-	let previous: { us: number; id: string } | undefined;
-
-	for (;;) {
+	const newestId = newestRecord ? String(newestRecord.id) : undefined;
+	const list = (query: Omit<HubQuery, 'orderBy' | 'pageSize'>) => {
 		requests.hub++;
-		const page = await keysetList(sources, resource, { where, orderBy, pageSize: settings.pageSize, nextPage });
-		for (const record of page.records) {
-			const { at, us, id } = collector.identify(record);
+		return quiet(keysetList(sources, resource, { ...query, orderBy, pageSize: settings.pageSize }));
+	};
+	let previousUs = -Infinity;
+	let previousId = '';
+	let pending: Promise<HubListing> | undefined = list({ where });
+	let keysetPage = false;
+	while (pending) {
+		const page = await pending;
+		pending = undefined;
+		const records = page.records;
+		const read = records.map((record) => collector.identify(record));
+		for (const { us, id } of read) {
 			// Keyset pages rely on the asked order; a platform that ignores the second field is caught here.
-			if (previous && (us < previous.us || (us === previous.us && id <= previous.id))) {
-				throw new UnsupportedHubQuery(`records out of the asked order (orderBy=${orderBy}): ${previous.id} then ${id}`);
+			if (us < previousUs || (us === previousUs && id <= previousId)) {
+				throw new UnsupportedHubQuery(`records out of the asked order (orderBy=${orderBy}): ${previousId} then ${id}`);
 			}
-			previous = { us, id };
-			if (!collector.take(record, at, us, id)) return collector.result();
+			previousUs = us;
+			previousId = id;
 		}
-		if (page.records.length < settings.pageSize || !previous) break;
-		if (exact) {
-			where = keysetWhere(previous, settings.datePattern);
-			nextPage = undefined;
-		} else {
-			// Keyset needs exact literals; with a coarse pattern follow the platform's own paging.
-			if (!page.nextPage) break;
-			nextPage = page.nextPage;
+		if (keysetPage) proof.answered = true;
+		// The next page is asked for before this one is handled: its query depends only on this page's
+		// last record, and the platform's time and ours then overlap.
+		if (read.length > 0 && read.length >= settings.pageSize) {
+			const last = read[read.length - 1];
+			// Past the newest record noted before the first page: the rest was written during this poll
+			// and lies at or after the newest date, where the next poll starts; no request for it now.
+			// Ties are placed by id only once the platform has shown it orders them so.
+			const pastNewest =
+				newest !== null &&
+				(last.us > newest.us || (proof.answered && newestId !== undefined && last.us === newest.us && last.id >= newestId));
+			if (!pastNewest) {
+				// Keyset needs exact literals; with a coarse pattern follow the platform's own paging.
+				if (exact) pending = list({ where: keysetWhere(last, settings.datePattern) });
+				else if (page.nextPage) pending = list({ where, nextPage: page.nextPage });
+				keysetPage = exact;
+			}
+		}
+		for (let i = 0; i < records.length; i++) {
+			// The cap: a page asked for already is left unread.
+			if (!collector.take(records[i], read[i].at, read[i].us, read[i].id)) return collector.result();
 		}
 	}
 	return collector.result();
@@ -510,7 +575,8 @@ async function readEventLog(
 	collected.sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	const cap = settings.maxItemsPerPoll > 0 ? settings.maxItemsPerPoll : Infinity;
 	const seen = new Set(start.seen);
-	const items: Array<{ us: number; item: TriggerItem }> = [];
+	const items: TriggerItem[] = [];
+	const itemUs: number[] = [];
 	const handled: Array<{ us: number; id: string }> = [];
 	let stoppedAt: Instant | null = null;
 	for (const { at, us, id, event } of collected) {
@@ -520,13 +586,14 @@ async function readEventLog(
 			// Refused items (another status, unwatched fields) are handled all the same.
 			if (settings.accept?.(item) ?? true) {
 				if (items.length >= cap) break;
-				items.push({ us, item });
+				items.push(item);
+				itemUs.push(us);
 			}
 		}
 		handled.push({ us, id });
 		stoppedAt = { at, us };
 	}
-	return { items, cursor: settleCursor(nextFloor(newest, stoppedAt, start), handled, start) };
+	return { items, us: itemUs, cursor: settleCursor(nextFloor(newest, stoppedAt, start), handled, start) };
 }
 
 /**

@@ -87,7 +87,8 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 			boundary = bucket;
 			takenAtBoundary.clear();
 		}
-		const key = versionKey(us, id);
+		// Within one exact bucket every version has the same instant: the id tells them apart.
+		const key = lit.exact ? id : versionKey(us, id);
 		if (takenAtBoundary.has(key)) return undefined;
 		takenAtBoundary.add(key);
 		return w.take(record, us, id);
@@ -95,12 +96,30 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 
 	let lower = w.from === null ? undefined : `date_updated >= ${lit.quoted(w.from)}`;
 	const endsWalk = (n: number) => n === 0 || n < Math.min(w.pageSize, PLATFORM_PAGE_MAX);
+	const list = (from: string | undefined) => {
+		const request = w.list({ where: from ? `${from} AND ${upper}` : upper, orderBy, pageSize: w.pageSize });
+		// Asked for ahead and maybe never awaited (the walk can stop first): no unhandled rejection.
+		request.catch(() => undefined);
+		return request;
+	};
+	let pending = list(lower);
 	for (;;) {
-		const page = await w.list({ where: lower ? `${lower} AND ${upper}` : upper, orderBy, pageSize: w.pageSize });
+		const page = await pending;
+		const records = page.records;
+		if (records.length === 0) return;
+		const first = w.identify(records[0]).us;
+		const last = w.identify(records[records.length - 1]).us;
+		const ends = endsWalk(records.length);
+		const progressed = lit.bucket(first) !== lit.bucket(last);
+		// The next page is asked for before this one is handled: it depends only on the page's first and
+		// last instants, and the platform's time and ours then overlap.
+		let ahead: Promise<HubListing> | undefined;
+		if (!ends && progressed && last < w.to) {
+			lower = `date_updated >= ${lit.quoted(last)}`;
+			ahead = list(lower);
+		}
 		let previous = -Infinity;
-		let first: { us: number } | undefined;
-		let last: { us: number } | undefined;
-		for (const record of page.records) {
+		for (const record of records) {
 			const { us, id } = w.identify(record);
 			if (us < previous) {
 				throw new Error(
@@ -108,22 +127,20 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 				);
 			}
 			previous = us;
-			first ??= { us };
-			last = { us };
 			if (takeOnce(record, us, id) === false) return;
 		}
-		if (!first || !last || endsWalk(page.records.length)) return;
-		const progressed = lit.bucket(first.us) !== lit.bucket(last.us);
-		// The rest lies at `to`, where the next poll starts anyway: no request for it now.
-		if (progressed && last.us >= w.to) return;
-		if (progressed) {
-			lower = `date_updated >= ${lit.quoted(last.us)}`;
+		// A short page ends the window; a page reaching `to` leaves the rest to the next poll, which
+		// starts there anyway.
+		if (ends || (progressed && last >= w.to)) return;
+		if (ahead) {
+			pending = ahead;
 			continue;
 		}
 		// The whole page is one instant: read all of it, then go on strictly after it.
-		if ((await readWholeInstant(w, lit, last.us, takeOnce)) === false) return;
-		if (last.us >= w.to) return;
-		lower = lit.after(last.us);
+		if ((await readWholeInstant(w, lit, last, takeOnce)) === false) return;
+		if (last >= w.to) return;
+		lower = lit.after(last);
+		pending = list(lower);
 	}
 }
 

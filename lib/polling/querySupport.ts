@@ -7,6 +7,12 @@ export type HubQueryMode = 'keyset' | 'portable';
 
 export interface HubQuerySupport {
 	query: HubQueryMode;
+	/**
+	 * Keyset only: the platform has answered a keyset query (OR, parentheses, `id` comparison) in
+	 * order. Only then is a record's id trusted to place it among the records of its instant, which
+	 * lets a poll end at the newest record without asking for the page after it.
+	 */
+	confirmed?: boolean;
 	/** Why the portable way is used: the platform's answer, or what came out of order. */
 	reason?: string;
 	/** Portable only: polls left before the keyset way is tried again. */
@@ -38,7 +44,7 @@ export function isRefusedQuery(error: unknown): boolean {
 export function readHubSupport(value: unknown): HubQuerySupport {
 	if (!value || typeof value !== 'object') return { query: 'keyset' };
 	const v = value as Record<string, unknown>;
-	if (v.query !== 'portable') return { query: 'keyset' };
+	if (v.query !== 'portable') return v.confirmed === true ? { query: 'keyset', confirmed: true } : { query: 'keyset' };
 	const out: HubQuerySupport = { query: 'portable' };
 	if (typeof v.reason === 'string') out.reason = v.reason.slice(0, 300);
 	if (typeof v.pollsUntilRecheck === 'number' && Number.isInteger(v.pollsUntilRecheck)) out.pollsUntilRecheck = v.pollsUntilRecheck;
@@ -54,18 +60,22 @@ export function queryModeFor(support: HubQuerySupport, nowMs: number | undefined
 	return 'portable';
 }
 
-/** The finding after a poll that started with `mode` and, when the keyset way failed, why. */
+/**
+ * The finding after a poll that started with `mode` and, when the keyset way failed, why;
+ * `answered`: a keyset query was answered in order during the poll.
+ */
 export function nextHubSupport(
 	previous: HubQuerySupport,
 	mode: HubQueryMode,
 	refusal: string | undefined,
 	nowMs: number | undefined,
+	answered = false,
 ): HubQuerySupport {
 	if (refusal !== undefined) {
 		const found: HubQuerySupport = { query: 'portable', reason: refusal.slice(0, 300), pollsUntilRecheck: RECHECK_POLLS };
 		if (nowMs !== undefined) found.recheckAfter = nowMs + RECHECK_MS;
 		return found;
 	}
-	if (mode === 'keyset') return { query: 'keyset' };
+	if (mode === 'keyset') return answered || previous.confirmed === true ? { query: 'keyset', confirmed: true } : { query: 'keyset' };
 	return { ...previous, pollsUntilRecheck: (previous.pollsUntilRecheck ?? 1) - 1 };
 }

@@ -41,18 +41,21 @@ async function pollAll(state: PollState, s = settings()) {
 
 describe('runPoll', () => {
 	it('catches a record written at an instant the poll already read past, within the same microsecond', async () => {
-		const x = sandbox.admin.create('lead', { name: 'x' }, { at: T });
-		// Before the second page: 20 writes in the same microsecond as x (some sort before x), then a later one.
+		// Five records at T, read one a page in id order: the writes come after the third (x) was read,
+		// while the poll is still running (the newest of the five is read later).
+		const five = Array.from({ length: 5 }, (_, i) => sandbox.admin.create('lead', { name: `r${i}` }, { at: T }));
+		const x = five.map((r) => String(r.id)).sort()[2];
+		// Before the fourth page: 20 writes in the same microsecond as x (some sort before x), then a later one.
 		let hub = 0;
 		const stop = sandbox.admin.onRequest((info) => {
-			if (info.path.includes('/hubs/crm/') && ++hub === 3) {
+			if (info.path.includes('/hubs/crm/') && ++hub === 5) {
 				for (let i = 0; i < 20; i++) sandbox.admin.create('lead', { name: `same${i}` }, { at: T });
 				sandbox.admin.create('lead', { name: 'later' }, { at: T1 });
 			}
 		});
 		const first = await pollAll(readPollState(undefined));
 		stop();
-		const lateIds = sandbox.admin.records('lead').filter((r) => r.date_updated === T && String(r.id) < String(x.id));
+		const lateIds = sandbox.admin.records('lead').filter((r) => r.date_updated === T && String(r.id) < x);
 		expect(lateIds.length).toBeGreaterThan(0); // the case under test exists
 		const second = await pollAll(first.state);
 		const all = [...first.ids, ...second.ids];
@@ -69,6 +72,18 @@ describe('runPoll', () => {
 		const paging = hubQueries.filter((q) => q.includes('id >'));
 		expect(paging.length).toBe(2);
 		expect(paging[0]).toMatch(/^date_updated > '.*' OR \(date_updated = '.*' AND id > 'lead_/);
+	});
+
+	it('ends at the newest record noted before the first page: no request for an empty page after it', async () => {
+		sandbox.admin.seed({ object: 'lead', count: 4, silent: true, dateUpdated: (i) => Date.parse('2024-05-01T10:00:00Z') * 1000 + i });
+		const first = await pollAll(readPollState(undefined), settings({ pageSize: 2 }));
+		expect(first.ids).toHaveLength(4);
+		// The newest-date request and two full pages; the page after the newest record is not asked for.
+		expect(hubQueries).toHaveLength(3);
+		// What was written after that newest record comes with the next poll, once.
+		sandbox.admin.create('lead', { name: 'after' }, { at: '2024-05-01T10:00:00.000003+00:00' });
+		const second = await pollAll(first.state, settings({ pageSize: 2 }));
+		expect(second.ids).toEqual(sandbox.admin.records('lead').filter((r) => r.name === 'after').map((r) => `${r.id}@${r.date_updated}`));
 	});
 
 	it('keeps the cursor small: only the newest instant after reading many records', async () => {

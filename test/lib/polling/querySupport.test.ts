@@ -50,7 +50,7 @@ describe('what the hub supports', () => {
 		const leads = seedLeads(5, (i) => T0 + i);
 		const first = await poll(readPollState(undefined));
 		expect(first.ids).toEqual(leads.map((l) => l.id));
-		expect(first.state.hub).toEqual({ query: 'keyset' });
+		expect(first.state.hub).toEqual({ query: 'keyset', confirmed: true });
 		expect(hubQueries().some((q) => q.where.includes(' OR '))).toBe(true);
 		expect(hubQueries().every((q) => q.status === 200)).toBe(true);
 	});
@@ -122,7 +122,7 @@ describe('what the hub supports', () => {
 		sandbox.admin.create('lead', { name: 'z' }, { at: T0 + 12 });
 		const rechecked = await poll(portable.state);
 		expect(rechecked.ids).toHaveLength(3);
-		expect(rechecked.state.hub).toEqual({ query: 'keyset' });
+		expect(rechecked.state.hub).toEqual({ query: 'keyset', confirmed: true });
 		expect(hubQueries().some((q) => q.where.includes(' OR '))).toBe(true);
 	});
 
@@ -161,6 +161,15 @@ describe('querySupport (pure)', () => {
 		expect(queryModeFor({ query: 'portable', pollsUntilRecheck: 2, recheckAfter: 10 }, 9)).toBe('portable');
 		expect(queryModeFor({ query: 'portable', pollsUntilRecheck: 2, recheckAfter: 10 }, 10)).toBe('keyset');
 		expect(nextHubSupport({ query: 'portable', pollsUntilRecheck: 2 }, 'portable', undefined, undefined)).toEqual({ query: 'portable', pollsUntilRecheck: 1 });
+	});
+
+	it('keyset is confirmed once the platform answered a keyset query in order, and stays so until refused', () => {
+		expect(readHubSupport({ query: 'keyset', confirmed: true })).toEqual({ query: 'keyset', confirmed: true });
+		expect(readHubSupport({ query: 'keyset', confirmed: 'yes' })).toEqual({ query: 'keyset' });
+		expect(nextHubSupport({ query: 'keyset' }, 'keyset', undefined, undefined)).toEqual({ query: 'keyset' });
+		expect(nextHubSupport({ query: 'keyset' }, 'keyset', undefined, undefined, true)).toEqual({ query: 'keyset', confirmed: true });
+		expect(nextHubSupport({ query: 'keyset', confirmed: true }, 'keyset', undefined, undefined)).toEqual({ query: 'keyset', confirmed: true });
+		expect(nextHubSupport({ query: 'keyset', confirmed: true }, 'keyset', 'out of order', undefined, true).query).toBe('portable');
 	});
 
 	it('only 400 and 422 count as a refused query form', () => {
