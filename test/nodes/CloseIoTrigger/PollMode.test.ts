@@ -2,30 +2,24 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../../sandbox';
+import type { Sandbox } from '../../../sandbox';
 import {
 	CONTRACT_KEYS,
 	MICROS_DATE,
-	instanceIdOf,
 	jsonOf,
 	pollCtx,
 	trigger,
 	uniqueNodeId,
 	type Params,
+	useSandboxInstance,
 } from './helpers';
 
 let sandbox: Sandbox;
 let instanceId: string;
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, retryScale: 0.001 });
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.admin.reset();
-	instanceId = instanceIdOf(sandbox);
+useSandboxInstance((s, id) => {
+	sandbox = s;
+	instanceId = id;
 });
 
 function setup(params: Partial<Params> = {}) {

@@ -2,8 +2,8 @@
 // fields come from Close's event log, each once, filtered by the selection.
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../../sandbox';
-import { CONTRACT_KEYS, instanceIdOf, jsonOf, pollCtx, trigger, uniqueNodeId, type Params } from './helpers';
+import type { Sandbox } from '../../../sandbox';
+import { CONTRACT_KEYS, jsonOf, pollCtx, trigger, uniqueNodeId, type Params, useSandboxInstance } from './helpers';
 
 // Many HTTP requests per poll: generous on a loaded machine.
 jest.setTimeout(60_000);
@@ -13,15 +13,9 @@ let instanceId: string;
 const QUALIFIED = 'stat_SandboxQualified00000001';
 const CUSTOMER = 'stat_SandboxCustomer00000001';
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, retryScale: 0.001 });
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.admin.reset();
-	instanceId = instanceIdOf(sandbox);
+useSandboxInstance((s, id) => {
+	sandbox = s;
+	instanceId = id;
 });
 
 function setup(params: Omit<Params, 'instanceId'>) {

@@ -1,8 +1,8 @@
 // Webhook mode's set-up: checkExists / create / delete for each delivery route, against the sandbox.
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../../sandbox';
-import { configOf, eventsUrl, hookCtx, instanceIdOf, trigger, uniqueNodeId, type Params } from './helpers';
+import type { Sandbox } from '../../../sandbox';
+import { configOf, eventsUrl, hookCtx, trigger, uniqueNodeId, type Params, useSandboxInstance } from './helpers';
 
 let sandbox: Sandbox;
 let instanceId: string;
@@ -16,16 +16,10 @@ const PREVIOUS = {
 	'event.poller.refresh_interval': '15',
 };
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, retryScale: 0.001 });
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.admin.reset();
-	instanceId = instanceIdOf(sandbox, PREVIOUS);
-});
+useSandboxInstance((s, id) => {
+	sandbox = s;
+	instanceId = id;
+}, PREVIOUS);
 
 function hooks(params: Partial<Params> = {}, staticData: { node?: IDataObject } = {}) {
 	const nodeId = uniqueNodeId();

@@ -4,8 +4,8 @@
 import { createHmac } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../../sandbox';
-import { hookCtx, instanceIdOf, jsonOf, trigger, uniqueNodeId, webhookCtx, type Params } from './helpers';
+import type { Sandbox } from '../../../sandbox';
+import { hookCtx, jsonOf, trigger, uniqueNodeId, webhookCtx, type Params, useSandboxInstance } from './helpers';
 
 // Many HTTP requests per poll: generous on a loaded machine.
 jest.setTimeout(60_000);
@@ -16,15 +16,9 @@ const URL = 'http://n8n.example.test/webhook/sel-123/webhook';
 const QUALIFIED = 'stat_SandboxQualified00000001';
 const CUSTOMER = 'stat_SandboxCustomer00000001';
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, retryScale: 0.001 });
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.admin.reset();
-	instanceId = instanceIdOf(sandbox);
+useSandboxInstance((s, id) => {
+	sandbox = s;
+	instanceId = id;
 });
 
 /** One node whose parameters can change between calls (the user edits the workflow). */

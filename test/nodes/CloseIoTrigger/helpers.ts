@@ -2,7 +2,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { CloseIoTrigger } from '../../../nodes/CloseIoTrigger/CloseIoTrigger.node';
-import type { Sandbox } from '../../../sandbox';
+import { startSandbox, type Sandbox } from '../../../sandbox';
 import type { FakeContextOptions } from '../../helpers/fakeContext';
 import { fakeHookContext, fakePollContext, fakeWebhookContext, sandboxCredentials } from '../../helpers/fakeContext';
 
@@ -84,6 +84,24 @@ export function jsonOf(result: INodeExecutionData[][] | null): IDataObject[] {
 export function instanceIdOf(sandbox: Sandbox, configuration: Record<string, unknown> = {}): string {
 	const inst = sandbox.admin.createInstance({ name: 'trigger test', configuration });
 	return String(inst.id);
+}
+
+/**
+ * One sandbox for the test file (fast retries), reset before each test with a new instance; `ready`
+ * receives both, so a file keeps its own `sandbox` and `instanceId` variables.
+ */
+export function useSandboxInstance(ready: (sandbox: Sandbox, instanceId: string) => void, configuration: Record<string, unknown> = {}): void {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0, retryScale: 0.001 });
+	});
+	afterAll(async () => {
+		await sandbox.close();
+	});
+	beforeEach(() => {
+		sandbox.admin.reset();
+		ready(sandbox, instanceIdOf(sandbox, configuration));
+	});
 }
 
 export function configOf(sandbox: Sandbox, instanceId: string): Record<string, unknown> {
