@@ -78,13 +78,16 @@ export async function listMatching(
 	let refusal: string | undefined;
 	if (mode === 'keyset') {
 		const rich = await readRich(client, resource, buildWhere(clauses, raw), query);
-		if (!(rich instanceof RefusedWhere)) {
+		if (Array.isArray(rich)) {
 			// Only a where outside the seed's form told anything about the platform.
 			if (nodeClauses.length > 0) finding?.settle('keyset');
 			return rich;
 		}
-		if (nodeClauses.length === 0) return await Promise.reject(raw ? refusedRawError(raw, rich) : rich.cause);
-		refusal = `where=${rich.where} refused (${rich.message})`;
+		if (rich instanceof RefusedWhere) {
+			if (nodeClauses.length === 0) return await Promise.reject(raw ? refusedRawError(raw, rich) : rich.cause);
+			refusal = `where=${rich.where} refused (${rich.message})`;
+		}
+		// UNSTABLE: the where was taken but the offset pages repeated a record; read again in windows.
 	}
 	const records = await readPortable(client, resource, clauses, nodeClauses, raw, query).catch((error: unknown) => {
 		if (!(error instanceof RefusedWhere)) return Promise.reject(error);
@@ -94,22 +97,32 @@ export async function listMatching(
 	return records;
 }
 
-/** Offset pages with every filter in the where; the refusal of the first page is returned. */
+/** The offset pages gave a record twice: their order is not stable, so one may have been skipped. */
+const UNSTABLE = Symbol('unstable order');
+
+/**
+ * Offset pages with every filter in the where; the refusal of the first page is returned. Over a
+ * set that does not change, offset pages serve each position once, so a record served twice means
+ * another one was never served: the platform orders records sharing a date differently from one
+ * request to the next (the seed's hub does), and the read is redone in date windows. On a set that
+ * changes during the read a repeat can also come from a record that moved; the redo is then only
+ * a cost.
+ */
 async function readRich(
 	client: RecordsClient,
 	resource: HubResource,
 	where: string | undefined,
 	query: MatchingQuery,
-): Promise<CloseRecord[] | RefusedWhere> {
+): Promise<CloseRecord[] | RefusedWhere | typeof UNSTABLE> {
 	const out: CloseRecord[] = [];
 	const ids = new Set<string>();
 	let read = 0;
-	const walk = async () => {
+	const walk = async (): Promise<CloseRecord[] | typeof UNSTABLE> => {
 		for await (const record of client.iterate(resource, { where, limit: query.limit, pageSize: query.pageSize })) {
 			read++;
 			const id = record.id === undefined ? undefined : String(record.id);
 			if (id !== undefined) {
-				if (ids.has(id)) continue;
+				if (ids.has(id)) return UNSTABLE;
 				ids.add(id);
 			}
 			out.push(record);
