@@ -25,6 +25,18 @@ function scriptedClient(...steps: Parameters<typeof scriptedRequest>) {
 	return { request, client, wheres };
 }
 
+/** The rows a where of date_updated comparisons (the seed's form) selects. */
+function inDates<T extends { date_updated: string }>(rows: T[], where: unknown): T[] {
+	// The node writes UTC as Z, the records +00:00: the instants' digits are compared.
+	const digits = (text: string) => text.slice(0, 26);
+	const tests = [...String(where ?? '').matchAll(/date_updated (>=|<=|>|<) '([^']+)'/g)].map(([, op, at]) => (r: T) => {
+		const a = digits(r.date_updated);
+		const b = digits(at);
+		return op === '>=' ? a >= b : op === '<=' ? a <= b : op === '>' ? a > b : a < b;
+	});
+	return rows.filter((r) => tests.every((t) => t(r)));
+}
+
 const lead = (id: string, name: string, us: number) => ({ id, name, date_updated: `2024-05-01T10:00:00.${String(us).padStart(6, '0')}+00:00` });
 
 describe('listMatching, rich where accepted', () => {
@@ -34,6 +46,26 @@ describe('listMatching, rich where accepted', () => {
 		const out = await listMatching(client, 'lead', { clauses: [{ field: 'name', value: 'A' }] }, f);
 		expect(out.map((r) => r.id)).toEqual(['lead_1']);
 		expect(wheres()).toEqual(["name = 'A'"]);
+		expect(f.mode()).toBe('keyset');
+	});
+});
+
+describe('listMatching, offset pages in no stable order', () => {
+	it('a record served twice means another was skipped: the read is redone in date windows', async () => {
+		// Three records share one date; the offset pages (2 a page) serve lead_b twice, never lead_c.
+		const rows = [lead('lead_a', 'A', 1), lead('lead_b', 'A', 5), lead('lead_c', 'A', 5), lead('lead_d', 'A', 9)];
+		const hub = (request: HttpRequest) => {
+			if (request.qs?.orderBy === 'date_updated desc') return json(200, [rows[3]]);
+			if (request.qs?.orderBy === 'date_updated asc') return json(200, inDates(rows, request.qs.where).slice(0, Number(request.qs.pageSize)));
+			const head = { 'elements-total-count': '4', 'elements-next-page-token': 'p2' };
+			return request.qs?.nextPage ? json(200, [rows[1], rows[3]], head) : json(200, [rows[0], rows[1]], head);
+		};
+		const { client, request } = scriptedClient(hub);
+		const f = finding();
+		const out = await listMatching(client, 'lead', { clauses: [], pageSize: 2 }, f);
+		expect(out.map((r) => r.id).sort()).toEqual(['lead_a', 'lead_b', 'lead_c', 'lead_d']);
+		expect(request.calls.some((c) => c.qs?.orderBy === 'date_updated asc')).toBe(true);
+		// Not a refused form: nothing learnt about the platform.
 		expect(f.mode()).toBe('keyset');
 	});
 });
@@ -98,7 +130,7 @@ describe('listMatching, rich where refused (400/422)', () => {
 			if (request.qs?.where && String(request.qs.where).includes('name')) return refused;
 			if (request.qs?.orderBy === 'date_updated desc') return json(200, [many[many.length - 1]]);
 			const lower = /date_updated >= '([^']+)'/.exec(String(request.qs?.where ?? ''))?.[1];
-			const from = lower ? many.findIndex((r) => r.date_updated >= lower) : 0;
+			const from = lower ? many.findIndex((r) => r.date_updated.slice(0, 26) >= lower.slice(0, 26)) : 0;
 			return json(200, many.slice(from, from + Number(request.qs?.pageSize)));
 		};
 		const { client, request } = scriptedClient(hub);
