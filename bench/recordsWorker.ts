@@ -3,18 +3,23 @@
 //                                                    its real execute() in the test suite's fake n8n
 //                                                    context, recording the hub requests it made
 //   recordsWorker.ts bare <info.json> <urls.json>   fetches and JSON-parses the same requests, keeping the records
+// A fourth argument (JSON) gives the getAll's Filters (the seed line of the bench).
 // Prints one JSON line: {ms, items, hubRequests}.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { CloseIo } from '../nodes/CloseIo/CloseIo.node';
+import type * as CloseIoModule from '../nodes/CloseIo/CloseIo.node';
 import { fakeExecuteContext } from '../test/helpers/fakeContext';
 import { plainRequest } from '../test/helpers/plainRequest';
 
+// By its full name: Node's resolution (under tsx) takes the codex file CloseIo.node.json first.
+const { CloseIo } = require('../nodes/CloseIo/CloseIo.node.ts') as typeof CloseIoModule;
+
 async function main(): Promise<void> {
-	const [mode, infoFile, urlsFile] = process.argv.slice(2);
+	const [mode, infoFile, urlsFile, filtersJson] = process.argv.slice(2);
+	const filters = filtersJson ? (JSON.parse(filtersJson) as Record<string, string>) : {};
 	const info = JSON.parse(readFileSync(infoFile, 'utf8'));
 	let items = 0;
 	let hubRequests = 0;
@@ -23,7 +28,7 @@ async function main(): Promise<void> {
 		const node = new CloseIo();
 		const ctx = fakeExecuteContext({
 			nodeType: node,
-			parameters: { instance: { __rl: true, mode: 'id', value: String(info.instanceId) }, resource: 'lead', operation: 'getAll', returnAll: true },
+			parameters: { instance: { __rl: true, mode: 'id', value: String(info.instanceId) }, resource: 'lead', operation: 'getAll', returnAll: true, filters },
 			credentials: { openConnectorsApi: info.credentials },
 		});
 		const t0 = performance.now();

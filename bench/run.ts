@@ -222,6 +222,20 @@ async function recordsBench(): Promise<void> {
 	} finally {
 		stop();
 	}
+	// The seed profile refuses a where on status_id: one refused request, then date windows of 100
+	// with the filter applied in the node (every seeded lead has this status, so all N match).
+	const seed = await startSeededSandbox({ count, ceql: 'seed' });
+	try {
+		writeFileSync(infoFile, JSON.stringify({ ...seed.info, credentials: { ...credentials, baseUrl: seed.info.ocBaseUrl, closeBaseUrl: seed.info.closeBaseUrl } }));
+		const filters = JSON.stringify({ status_id: 'stat_SandboxPotential00000001' });
+		const r = JSON.parse(
+			execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'recordsWorker.ts'), 'node', infoFile, urlsFile, filters], { encoding: 'utf8' }),
+		) as { items: number; hubRequests: number };
+		const pages = Math.ceil(count / 100);
+		line('seed, Status filter (in the node): list requests / ceil(N / 100)', `${r.hubRequests} / ${pages} = ${(r.hubRequests / pages).toFixed(3)}   (${r.items} items)`);
+	} finally {
+		seed.stop();
+	}
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import type { HttpRequest, HttpResponse, QueryValue, RequestFn } from '../http';
 import { header } from '../http';
 import type { ApiError } from '../errors';
 import { ClientError, apiErrorFrom, isSuccess } from '../errors';
+import type { QueryFormFinding } from './queryForm';
 
 export type RecordResource = 'lead' | 'contact' | 'opportunity' | 'task' | 'note';
 export type HubResource = Exclude<RecordResource, 'note'>;
@@ -37,6 +38,8 @@ export interface RecordsClientOptions {
 	/** The instance token; the request function folds it into the Authorization header. */
 	elementToken: string;
 	secrets?: readonly string[];
+	/** What the platform's where takes, as getAll found out (shared by the execution's clients). */
+	queryForm?: QueryFormFinding;
 }
 
 export interface SearchPage {
@@ -64,6 +67,10 @@ export class RecordsClient {
 	) {
 		this.ocBase = options.ocBaseUrl.replace(/\/+$/, '');
 		this.closeBase = options.closeBaseUrl.replace(/\/+$/, '');
+	}
+
+	get queryForm(): QueryFormFinding | undefined {
+		return this.options.queryForm;
 	}
 
 	private fail(response: HttpResponse, service: 'openConnectors' | 'close'): ApiError {
@@ -142,6 +149,23 @@ export class RecordsClient {
 			if (records.length === 0 || !token || token === nextPage) return;
 			nextPage = token;
 		}
+	}
+
+	/** One hub page as asked (where, orderBy, paging): the portable getAll pages by itself. */
+	async listPage(
+		resource: HubResource,
+		query: { where?: string; orderBy?: string; pageSize: number; nextPage?: string; returnCount?: boolean },
+	): Promise<{ records: CloseRecord[]; nextPage?: string; total?: number }> {
+		const qs: Record<string, QueryValue> = { pageSize: query.pageSize };
+		if (query.where) qs.where = query.where;
+		if (query.orderBy) qs.orderBy = query.orderBy;
+		if (query.nextPage) qs.nextPage = query.nextPage;
+		if (query.returnCount) qs.returnCount = true;
+		const response = await this.hub<unknown>({ method: 'GET', path: HUB_RESOURCE[resource], qs });
+		const records = Array.isArray(response.body) ? (response.body as CloseRecord[]) : [];
+		const count = header(response, 'elements-total-count');
+		const total = count !== undefined && Number.isFinite(Number(count)) ? Number(count) : undefined;
+		return { records, nextPage: header(response, 'elements-next-page-token'), total };
 	}
 
 	async list(resource: HubResource, options: ListOptions = {}): Promise<CloseRecord[]> {

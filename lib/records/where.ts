@@ -16,14 +16,39 @@ function literal(value: FilterClause['value']): string {
 	return ceqlString(value);
 }
 
+/** The clauses that filter something (a field left empty in the UI filters nothing). */
+export function activeClauses(clauses: readonly FilterClause[]): FilterClause[] {
+	return clauses.filter((clause) => clause.value !== '' && clause.value !== undefined && clause.value !== null);
+}
+
+export function clauseText(clause: FilterClause): string {
+	return `${clause.field} ${clause.operator ?? '='} ${literal(clause.value)}`;
+}
+
+/**
+ * Whether a CEQL text has an OR outside its string literals. Only then does joining it with AND
+ * need parentheses, which the closeio seed's query form does not take (AND of ANDs needs none).
+ */
+export function hasOr(raw: string): boolean {
+	return /\bOR\b/i.test(raw.replace(/'(?:[^']|'')*'?/g, "''"));
+}
+
+/** `raw` ready to be joined with AND: in parentheses only when it has an OR. */
+export function joinableRaw(raw: string): string {
+	return hasOr(raw) ? `(${raw})` : raw;
+}
+
 /** undefined when there is nothing to filter on. */
 export function buildWhere(clauses: readonly FilterClause[], raw?: string): string | undefined {
-	const parts = clauses
-		.filter((clause) => clause.value !== '' && clause.value !== undefined && clause.value !== null)
-		.map((clause) => `${clause.field} ${clause.operator ?? '='} ${literal(clause.value)}`);
+	const parts = activeClauses(clauses).map(clauseText);
 	const expert = (raw ?? '').trim();
-	if (expert) parts.push(parts.length ? `(${expert})` : expert);
+	if (expert) parts.push(parts.length ? joinableRaw(expert) : expert);
 	return parts.length ? parts.join(' AND ') : undefined;
+}
+
+/** The one query form the closeio seed shows: `date_updated` compared with > >= < <=. */
+export function isSeedClause(clause: FilterClause): boolean {
+	return clause.field === 'date_updated' && (clause.operator === '>' || clause.operator === '>=' || clause.operator === '<' || clause.operator === '<=');
 }
 
 /** A date the user picked, as Close writes dates (`2024-05-01T10:00:00.000000+00:00`, UTC). */

@@ -5,7 +5,9 @@
  *    Close.io create task -> Close.io create note. A lead created in Close gets one task and one
  *    note, through the CRM hub, and no secret shows in the execution or n8n's log;
  *  - close-upsert-lead.json: run twice by hand; the first run creates the lead (with a contact
- *    carrying the email), the second updates the same lead; each run adds a task.
+ *    carrying the email), the second updates the same lead; each run adds a task;
+ * and a lead getAll with filters on the sandbox's `full` and `seed` query profiles: the same leads
+ * on both (on seed the node's rich where is refused once and the filters are applied in the node).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -99,5 +101,78 @@ describe('Close.io node examples, in a real n8n', () => {
 				return t.length === 2 ? t : undefined;
 			}, 'two tasks on the lead');
 			expect(tasks.map((t) => t.text)).toEqual(['Welcome call for Example Inc', 'Welcome call for Example Inc']);
+		}));
+
+	it('getAll with filters: the same leads on the full and the seed query profile', () =>
+		withLogs(env, async () => {
+			const a = env.sb.admin;
+			const instanceId = String(a.createInstance({ name: 'e2e closeIo getAll' }).id);
+			const T0 = Date.UTC(2024, 4, 1, 10) * 1000;
+			const tag = `E2E getAll ${randomUUID().slice(0, 8)}`;
+			// 260 leads, 5 to a date_updated (ties across the pages), every third qualified.
+			a.seed({
+				object: 'lead',
+				count: 260,
+				silent: true,
+				dateUpdated: (i) => T0 + Math.floor(i / 5) * 1000,
+				fields: (i) => ({ name: i % 2 ? tag : `${tag} other`, status_id: i % 3 ? 'stat_SandboxPotential00000001' : 'stat_SandboxQualified00000001' }),
+			});
+			const expected = a
+				.records('lead')
+				.filter((l) => l.name === tag && l.status_id === 'stat_SandboxQualified00000001')
+				.map((l) => String(l.id))
+				.sort();
+			const workflow: WorkflowJson = {
+				name: `Close.io getAll with filters ${tag}`,
+				nodes: [
+					{ parameters: {}, id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+					{
+						parameters: {
+							instance: { __rl: true, mode: 'id', value: instanceId },
+							resource: 'lead',
+							operation: 'getAll',
+							returnAll: true,
+							filters: { name: tag, status_id: 'stat_SandboxQualified00000001', updatedAfter: '2024-01-01T00:00:00' },
+						},
+						id: randomUUID(),
+						name: 'Qualified Leads',
+						type: 'n8n-nodes-open-connectors-closeio.closeIo',
+						typeVersion: 1,
+						position: [240, 0],
+						credentials: { openConnectorsApi: { id: env.credentialId, name: env.credentialName } },
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Qualified Leads', type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+			};
+			const { id: workflowId } = await env.n8n.importWorkflow(workflow);
+			const hubLists = () => a.requests().filter((r) => r.method === 'GET' && r.path === '/elements/api-v2/hubs/crm/accounts');
+			const run = async (count: number) => {
+				await env.n8n.runManually(workflowId, { triggerNode: 'Start' });
+				const executions = await env.n8n.waitForExecutions(workflowId, count, 120_000);
+				const latest = executions.reduce((x, y) => (Number(y.id) > Number(x.id) ? y : x));
+				expect(latest).toMatchObject({ status: 'success' });
+				return nodeOutput(latest, 'Qualified Leads').map((l) => String(l.id)).sort();
+			};
+			try {
+				a.setQueryProfile({ ceql: 'full' });
+				a.clearLogs();
+				expect(await run(1)).toEqual(expected);
+				expect(hubLists().every((r) => r.status === 200)).toBe(true);
+
+				a.setQueryProfile({ ceql: 'seed', tieSeed: 12 });
+				a.clearLogs();
+				expect(await run(2)).toEqual(expected);
+				const seedLists = hubLists();
+				// One refused rich where, then only the seed's form.
+				expect(seedLists.filter((r) => r.status === 400)).toHaveLength(1);
+				expect(String(seedLists[0].query.where)).toContain('name = ');
+				for (const r of seedLists.slice(1)) {
+					expect(r.status).toBe(200);
+					expect(String(r.query.where)).toMatch(/^date_updated [<>]=? '[^']+'( AND date_updated [<>]=? '[^']+')*$/);
+				}
+			} finally {
+				a.setQueryProfile({ ceql: 'full' });
+			}
 		}));
 });

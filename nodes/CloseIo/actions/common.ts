@@ -6,7 +6,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CustomFieldPair } from '../../../lib/records/fields';
 import { customFieldsBody, leadIdFrom } from '../../../lib/records/fields';
-import type { CloseRecord, RecordsClient } from '../../../lib/records/recordsClient';
+import { listMatching } from '../../../lib/records/matchingRecords';
+import type { CloseRecord, HubResource, RecordsClient } from '../../../lib/records/recordsClient';
+import type { FilterClause } from '../../../lib/records/where';
 import { simplifyLead } from '../../../lib/records/simplify';
 
 export type Resource = 'lead' | 'contact' | 'opportunity' | 'task' | 'note';
@@ -148,7 +150,8 @@ export function rawWhereProperty(): INodeProperties {
 		type: 'string',
 		default: '',
 		placeholder: "e.g. date_updated > '2024-05-01T00:00:00.000000+00:00'",
-		description: 'Expert: a CEQL clause for the CRM hub, joined with AND to the other filters',
+		description:
+			'Expert: a CEQL clause for the CRM hub, sent as typed and joined with AND to the other filters. A platform that takes only date_updated comparisons refuses other forms (the node says so); the other filters work on every platform.',
 	};
 }
 
@@ -180,6 +183,19 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | u
 	const limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
 	if (!Number.isFinite(limit) || limit < 1) fail(ctx, 'Limit must be at least 1', itemIndex);
 	return Math.floor(limit);
+}
+
+/** getAll of a hub resource: the UI's clauses and the raw where, on whatever query form the platform takes. */
+export async function listFiltered(
+	ctx: IExecuteFunctions,
+	records: RecordsClient,
+	resource: HubResource,
+	clauses: FilterClause[],
+	filters: IDataObject,
+	itemIndex: number,
+): Promise<CloseRecord[]> {
+	const raw = typeof filters.where === 'string' ? filters.where : undefined;
+	return await listMatching(records, resource, { clauses, raw, limit: readLimit(ctx, itemIndex) }, records.queryForm);
 }
 
 /** Leads as asked: full, or simplified when the Simplify switch is on. */

@@ -5,15 +5,22 @@
 
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
+import { QueryFormFinding, QueryFormMemory } from '../../../lib/records/queryForm';
 import { RecordsClient, closeOnly } from '../../../lib/records/recordsClient';
 import { getInstanceId } from '../../shared/instanceLocator';
 import type { Connection } from '../../shared/transport';
 import { connect } from '../../shared/transport';
 
+/** What each platform's hub where takes, found by getAll; kept for the process's life. */
+export const QUERY_FORMS = new QueryFormMemory();
+
 export class RecordsSession {
 	private readonly clients = new Map<string, Promise<RecordsClient>>();
+	private readonly queryForm: QueryFormFinding;
 
-	constructor(readonly connection: Connection) {}
+	constructor(readonly connection: Connection) {
+		this.queryForm = new QueryFormFinding(QUERY_FORMS, connection.ocBaseUrl, () => Date.now());
+	}
 
 	static async open(ctx: IExecuteFunctions): Promise<RecordsSession> {
 		return new RecordsSession(await connect(ctx));
@@ -45,6 +52,7 @@ export class RecordsSession {
 			closeBaseUrl: connection.closeBaseUrl,
 			elementToken: token,
 			secrets: connection.secrets,
+			queryForm: this.queryForm,
 		});
 	}
 }

@@ -92,11 +92,16 @@ describe('upsert decision and exact matching', () => {
 });
 
 describe('where and dates', () => {
-	it('joins UI clauses with AND, quotes strings, wraps the raw clause', () => {
+	it('joins UI clauses with AND, quotes strings, wraps the raw clause only when it has an OR', () => {
 		expect(buildWhere([{ field: 'name', value: "O'Hara" }, { field: 'is_complete', value: false }])).toBe("name = 'O''Hara' AND is_complete = false");
 		expect(buildWhere([], "a = 'b' OR c = 'd'")).toBe("a = 'b' OR c = 'd'");
 		expect(buildWhere([{ field: 'x', value: '' }], ' ')).toBeUndefined();
-		expect(buildWhere([{ field: 'date_updated', operator: '>', value: 't' }], 'y = 1')).toBe("date_updated > 't' AND (y = 1)");
+		// AND of ANDs needs no parentheses (the closeio seed's form has none); an OR does.
+		expect(buildWhere([{ field: 'date_updated', operator: '>', value: 't' }], 'y = 1')).toBe("date_updated > 't' AND y = 1");
+		expect(buildWhere([{ field: 'n', value: 'a' }], "x = 1 or y = 2")).toBe("n = 'a' AND (x = 1 or y = 2)");
+		// An OR inside a string literal is a value, not a combinator.
+		expect(buildWhere([{ field: 'n', value: 'a' }], "name = 'Tom OR Jerry' AND x = 'it''s or'")).toBe("n = 'a' AND name = 'Tom OR Jerry' AND x = 'it''s or'");
+		expect(buildWhere([{ field: 'n', value: 'a' }], 'color_ORANGE = 1 AND ORDER_x = 2')).toBe("n = 'a' AND color_ORANGE = 1 AND ORDER_x = 2");
 	});
 	it('closeDate writes Close’s six-digit UTC form', () => {
 		expect(closeDate('2024-05-01T10:00:00')).toBe('2024-05-01T10:00:00.000000+00:00');

@@ -131,7 +131,7 @@ describe('lead: getAll', () => {
 			filters: { name: "O'Brien", where: "status_id = 'stat_SandboxQualified00000001'" },
 		});
 		expect(new URL(filtered.recorder.requests.at(-1)!.url).searchParams.get('where')).toBe(
-			"name = 'O''Brien' AND (status_id = 'stat_SandboxQualified00000001')",
+			"name = 'O''Brien' AND status_id = 'stat_SandboxQualified00000001'",
 		);
 		expect(filtered.items.map((i) => i.json.name)).toEqual(["O'Brien"]);
 	});

@@ -3,8 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { leadIdFrom } from '../../../../lib/records/fields';
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
-import { buildWhere } from '../../../../lib/records/where';
-import { rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
+import { listFiltered, rawWhereProperty, returnAllProperties, showFor } from '../common';
 
 export const description: INodeProperties[] = [
 	...returnAllProperties('contact'),
@@ -28,6 +27,5 @@ export async function execute(this: IExecuteFunctions, records: RecordsClient, i
 	const clauses: FilterClause[] = [];
 	if (filters.leadId) clauses.push({ field: 'lead_id', value: leadIdFrom(filters.leadId) });
 	if (filters.name) clauses.push({ field: 'name', value: String(filters.name) });
-	const where = buildWhere(clauses, filters.where as string | undefined);
-	return (await records.list('contact', { where, limit: readLimit(this, itemIndex) })) as IDataObject[];
+	return (await listFiltered(this, records, 'contact', clauses, filters, itemIndex)) as IDataObject[];
 }

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
-import { buildWhere, closeDate } from '../../../../lib/records/where';
-import { leadOutput, loadedOption, rawWhereProperty, readLimit, returnAllProperties, showFor, simplifyProperty } from '../common';
+import { closeDate } from '../../../../lib/records/where';
+import { leadOutput, listFiltered, loadedOption, rawWhereProperty, returnAllProperties, showFor, simplifyProperty } from '../common';
 
 const show = showFor('lead', ['getAll']);
 
@@ -38,7 +38,6 @@ export function leadFilterClauses(filters: IDataObject): FilterClause[] {
 
 export async function execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const where = buildWhere(leadFilterClauses(filters), filters.where as string | undefined);
-	const leads = await records.list('lead', { where, limit: readLimit(this, itemIndex) });
+	const leads = await listFiltered(this, records, 'lead', leadFilterClauses(filters), filters, itemIndex);
 	return leadOutput(this, itemIndex, leads);
 }

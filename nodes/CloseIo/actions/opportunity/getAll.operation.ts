@@ -3,8 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { leadIdFrom } from '../../../../lib/records/fields';
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
-import { buildWhere } from '../../../../lib/records/where';
-import { loadedOption, rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
+import { loadedOption, listFiltered, rawWhereProperty, returnAllProperties, showFor } from '../common';
 
 export const description: INodeProperties[] = [
 	...returnAllProperties('opportunity'),
@@ -30,6 +29,5 @@ export async function execute(this: IExecuteFunctions, records: RecordsClient, i
 	if (filters.leadId) clauses.push({ field: 'lead_id', value: leadIdFrom(filters.leadId) });
 	if (filters.status_id) clauses.push({ field: 'status_id', value: String(filters.status_id) });
 	if (filters.user_id) clauses.push({ field: 'user_id', value: String(filters.user_id) });
-	const where = buildWhere(clauses, filters.where as string | undefined);
-	return (await records.list('opportunity', { where, limit: readLimit(this, itemIndex) })) as IDataObject[];
+	return (await listFiltered(this, records, 'opportunity', clauses, filters, itemIndex)) as IDataObject[];
 }

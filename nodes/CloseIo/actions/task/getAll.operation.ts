@@ -3,8 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { leadIdFrom } from '../../../../lib/records/fields';
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
-import { buildWhere } from '../../../../lib/records/where';
-import { loadedOption, rawWhereProperty, readLimit, returnAllProperties, showFor } from '../common';
+import { loadedOption, listFiltered, rawWhereProperty, returnAllProperties, showFor } from '../common';
 
 export const description: INodeProperties[] = [
 	...returnAllProperties('task'),
@@ -30,6 +29,5 @@ export async function execute(this: IExecuteFunctions, records: RecordsClient, i
 	if (filters.leadId) clauses.push({ field: 'lead_id', value: leadIdFrom(filters.leadId) });
 	if (filters.assigned_to) clauses.push({ field: 'assigned_to', value: String(filters.assigned_to) });
 	if (typeof filters.is_complete === 'boolean') clauses.push({ field: 'is_complete', value: filters.is_complete });
-	const where = buildWhere(clauses, filters.where as string | undefined);
-	return (await records.list('task', { where, limit: readLimit(this, itemIndex) })) as IDataObject[];
+	return (await listFiltered(this, records, 'task', clauses, filters, itemIndex)) as IDataObject[];
 }
