@@ -381,6 +381,7 @@ class RecordCollector {
 /** What a portable walk of one resource takes from the poll: its counted list and paging settings. */
 function portableSetup(sources: PollSources, resource: string, settings: PollSettings, requests: PollResult['requests']) {
 	return {
+		readAhead: settings.maxItemsPerPoll === 0,
 		list: async (query: HubQuery) => {
 			requests.hub++;
 			return await sources.listHub(resource, query);
@@ -432,10 +433,12 @@ async function readRecords(
 	let previousId = '';
 	let pending: Promise<HubListing> | undefined = list({ where });
 	let keysetPage = false;
+	const readAhead = settings.maxItemsPerPoll === 0;
 	while (pending) {
 		const page = await pending;
 		pending = undefined;
 		const records = page.records;
+		let next: Omit<HubQuery, 'orderBy' | 'pageSize'> | undefined;
 		const read = records.map((record) => collector.identify(record));
 		for (const { us, id } of read) {
 			// Keyset pages rely on the asked order; a platform that ignores the second field is caught here.
@@ -458,15 +461,17 @@ async function readRecords(
 				(last.us > newest.us || (proof.answered && newestId !== undefined && last.us === newest.us && last.id >= newestId));
 			if (!pastNewest) {
 				// Keyset needs exact literals; with a coarse pattern follow the platform's own paging.
-				if (exact) pending = list({ where: keysetWhere(last, settings.datePattern) });
-				else if (page.nextPage) pending = list({ where, nextPage: page.nextPage });
+				if (exact) next = { where: keysetWhere(last, settings.datePattern) };
+				else if (page.nextPage) next = { where, nextPage: page.nextPage };
 				keysetPage = exact;
 			}
 		}
+		// With a cap the poll may stop on this page: the next one is asked for only when it is needed.
+		if (next && readAhead) pending = list(next);
 		for (let i = 0; i < records.length; i++) {
-			// The cap: a page asked for already is left unread.
 			if (!collector.take(records[i], read[i].at, read[i].us, read[i].id)) return collector.result();
 		}
+		if (next && !readAhead) pending = list(next);
 	}
 	return collector.result();
 }

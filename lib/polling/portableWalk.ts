@@ -33,6 +33,11 @@ export interface PortableWindow {
 	identify(record: ProviderRecord): { us: number; id: string };
 	/** Takes one record version, once per walk; false stops the walk (the poll's cap). */
 	take(record: ProviderRecord, us: number, id: string): boolean;
+	/**
+	 * Ask for the next page while this one is handled (default true). A reader that expects to stop
+	 * early (a Limit) turns it off: the page asked for ahead would be a request for nothing.
+	 */
+	readAhead?: boolean;
 }
 
 /** How the query writes instants with the user's date pattern (exact, or truncated to a unit). */
@@ -114,7 +119,7 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		// The next page is asked for before this one is handled: it depends only on the page's first and
 		// last instants, and the platform's time and ours then overlap.
 		let ahead: Promise<HubListing> | undefined;
-		if (!ends && progressed && last < w.to) {
+		if (w.readAhead !== false && !ends && progressed && last < w.to) {
 			lower = `date_updated >= ${lit.quoted(last)}`;
 			ahead = list(lower);
 		}
@@ -134,6 +139,10 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		if (ends || (progressed && last >= w.to)) return;
 		if (ahead) {
 			pending = ahead;
+			continue;
+		}
+		if (progressed) {
+			pending = list(`date_updated >= ${lit.quoted(last)}`);
 			continue;
 		}
 		// The whole page is one instant: read all of it, then go on strictly after it.

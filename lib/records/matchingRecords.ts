@@ -171,6 +171,7 @@ async function readPortable(
 		from: null,
 		to: dateOf(newest, resource),
 		identify: (record) => ({ us: dateOf(record, resource), id: String(record.id ?? '') }),
+		readAhead: query.limit === undefined,
 		take: (record, _us, id) => {
 			if (ids.has(id)) return true;
 			ids.add(id);
