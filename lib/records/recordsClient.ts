@@ -123,31 +123,47 @@ export class RecordsClient {
 	 */
 	async *iterate(resource: HubResource, options: ListOptions = {}): AsyncGenerator<CloseRecord> {
 		const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-		let seen = 0;
-		let total: number | undefined;
-		let nextPage: string | undefined;
-		for (let page = 0; page < MAX_PAGES; page++) {
-			const wanted = options.limit === undefined ? pageSize : Math.min(pageSize, options.limit - seen);
-			if (wanted <= 0) return;
+		// Without a Limit the next page is asked for before this one is handed out: its token came
+		// with this page, and the platform's time and the caller's then overlap.
+		const readAhead = options.limit === undefined;
+		const ask = (nextPage: string | undefined, wanted: number) => {
 			const qs: Record<string, QueryValue> = { pageSize: wanted };
 			if (options.where) qs.where = options.where;
 			if (nextPage) qs.nextPage = nextPage;
 			else qs.returnCount = true;
-			const response = await this.hub<unknown>({ method: 'GET', path: HUB_RESOURCE[resource], qs });
+			const request = this.hub<unknown>({ method: 'GET', path: HUB_RESOURCE[resource], qs });
+			// The caller may stop before it wants the page asked for ahead: no unhandled rejection.
+			request.catch(() => undefined);
+			return request;
+		};
+		let seen = 0;
+		let total: number | undefined;
+		let nextPage: string | undefined;
+		let wanted = options.limit === undefined ? pageSize : Math.min(pageSize, options.limit);
+		if (wanted <= 0) return;
+		let pending: Promise<HttpResponse<unknown>> | undefined = ask(undefined, wanted);
+		for (let page = 0; page < MAX_PAGES && pending; page++) {
+			const response = await pending;
+			pending = undefined;
 			const records = Array.isArray(response.body) ? (response.body as CloseRecord[]) : [];
 			if (page === 0) {
 				const count = Number(header(response, 'elements-total-count'));
 				if (header(response, 'elements-total-count') !== undefined && Number.isFinite(count)) total = count;
 			}
+			const token = header(response, 'elements-next-page-token');
+			const more =
+				records.length > 0 && !!token && token !== nextPage && !(total !== undefined && seen + records.length >= total);
+			nextPage = token;
+			if (more && readAhead && page + 1 < MAX_PAGES) pending = ask(nextPage, pageSize);
 			for (const record of records) {
 				yield record;
 				seen++;
 				if (options.limit !== undefined && seen >= options.limit) return;
 			}
-			if (total !== undefined && seen >= total) return;
-			const token = header(response, 'elements-next-page-token');
-			if (records.length === 0 || !token || token === nextPage) return;
-			nextPage = token;
+			if (!more || page + 1 >= MAX_PAGES) return;
+			wanted = options.limit === undefined ? pageSize : Math.min(pageSize, options.limit - seen);
+			if (wanted <= 0) return;
+			pending ??= ask(nextPage, wanted);
 		}
 	}
 

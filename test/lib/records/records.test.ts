@@ -155,4 +155,40 @@ describe('RecordsClient.iterate', () => {
 		expect(await limited.client.list('lead', { pageSize: 200, limit: 250 })).toHaveLength(250);
 		expect(limited.seen.map((r) => r.qs?.pageSize)).toEqual([200, 50]);
 	});
+
+	it('Return All asks for the next page before handing out this one; a Limit does not ask ahead', async () => {
+		const { seen, client } = hub(450, true);
+		const requestsAtFirstRecord: number[] = [];
+		for await (const record of client.iterate('lead', { pageSize: 200 })) {
+			if (record.id === 'lead_0' || record.id === 'lead_200') requestsAtFirstRecord.push(seen.length);
+		}
+		expect(requestsAtFirstRecord).toEqual([2, 3]);
+		expect(seen).toHaveLength(3);
+		const limited = hub(450, true);
+		for await (const record of limited.client.iterate('lead', { pageSize: 200, limit: 300 })) {
+			if (record.id === 'lead_0') expect(limited.seen).toHaveLength(1);
+		}
+		expect(limited.seen).toHaveLength(2);
+	});
+
+	it('a caller that stops early leaves the page asked ahead unread, and its failure raises no unhandled rejection', async () => {
+		let calls = 0;
+		const request = async (req: HttpRequest): Promise<HttpResponse> => {
+			calls++;
+			if (req.qs?.nextPage) throw new Error('the page asked ahead failed');
+			return { statusCode: 200, headers: { 'elements-next-page-token': '2' }, body: [{ id: 'lead_0' }, { id: 'lead_1' }] };
+		};
+		const client = new RecordsClient(request, { ocBaseUrl: 'https://oc', closeBaseUrl: 'https://close', elementToken: 't' });
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		try {
+			for await (const record of client.iterate('lead', { pageSize: 2 })) if (record.id === 'lead_0') break;
+			await new Promise((resolve) => setImmediate(resolve));
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+		}
+		expect(calls).toBe(2);
+		expect(unhandled).toEqual([]);
+	});
 });
