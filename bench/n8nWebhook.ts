@@ -16,9 +16,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 
-import { signOpenConnectors } from '../lib/signatures';
+import { signOpenConnectors } from '../lib/webhooks/signatures';
 import { SEEN_PERSISTED } from '../nodes/CloseIoTrigger/webhook/memory';
-import { deriveSignatureKey } from '../lib/webhookLifecycle';
+import { deriveSignatureKey } from '../lib/webhooks/webhookLifecycle';
 import { startSandbox, type Sandbox } from '../sandbox';
 import {
 	type Execution,

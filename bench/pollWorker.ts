@@ -5,9 +5,9 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { CloseClient } from '../lib/closeClient';
-import type { HttpRequest, RequestFn } from '../lib/http';
-import { OpenConnectorsClient } from '../lib/openConnectorsClient';
+import { CloseClient } from '../lib/clients/closeClient';
+import type { HttpRequest, RequestFn } from '../lib/clients/http';
+import { OpenConnectorsClient } from '../lib/clients/openConnectorsClient';
 import type { PollSources } from '../lib/polling';
 import { readPollState, runPoll } from '../lib/polling';
 import { hubLister } from '../lib/polling/hubLister';

@@ -8,13 +8,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { PollSources } from '../lib/polling';
-import { OpenConnectorsClient } from '../lib/openConnectorsClient';
+import { OpenConnectorsClient } from '../lib/clients/openConnectorsClient';
 import { readPollState, runPoll } from '../lib/polling';
 import { hubLister } from '../lib/polling/hubLister';
 import { plainRequest } from '../test/helpers/plainRequest';
 import { memoryHub } from './memoryHub';
-import { signClose, signOpenConnectors } from '../lib/signatures';
-import { receiveWebhook } from '../lib/webhookReceiver';
+import { signClose, signOpenConnectors } from '../lib/webhooks/signatures';
+import { receiveWebhook } from '../lib/webhooks/webhookReceiver';
 import { benchSandbox } from '../sandbox/bench';
 
 const N = Number(process.env.BENCH_RECORDS ?? 100000);

@@ -2,8 +2,8 @@
 // configured resource URL against the hub, with placeholders expanded to the previous poll time,
 // and notifies the callback in batches of 10 events.
 
-import { parseWithPattern, tryParseInstant } from '../lib/datePattern';
-import { expandPlaceholders } from '../lib/pollerPlaceholders';
+import { parseWithPattern, tryParseInstant } from '../lib/polling/datePattern';
+import { expandPlaceholders } from '../lib/polling/pollerPlaceholders';
 import { CeqlError, parseWhere, validate } from './ceql';
 import { Clock } from './clock';
 import { HUB_RESOURCES, Instance, OpenConnectorsApi } from './openConnectors';

@@ -1,7 +1,7 @@
 // The poller's view of the CRM hub list: one page, its next-page token and, when asked, the total.
 
-import type { OpenConnectorsClient } from '../openConnectorsClient';
-import type { PollSources } from '../polling';
+import type { OpenConnectorsClient } from '../clients/openConnectorsClient';
+import type { PollSources } from './index';
 
 export function hubLister(oc: Pick<OpenConnectorsClient, 'listHubPage'>, elementToken: string): PollSources['listHub'] {
 	return async (resource, query) => {

@@ -12,9 +12,9 @@
 // was seen, checked against the platform's total count; nothing new can land at such an instant
 // while it is read, because it lies before `to`, the newest date noted before the poll began.
 
-import { formatInstant, parseWithPattern, patternResolutionMicros } from '../datePattern';
-import type { HubListing, HubQuery, ProviderRecord } from '../polling';
-import { versionKey } from '../pollCursor';
+import { formatInstant, parseWithPattern, patternResolutionMicros } from './datePattern';
+import type { HubListing, HubQuery, ProviderRecord } from './index';
+import { versionKey } from './pollCursor';
 
 /** The platform's page limit (`pagination.max` of the closeio seed); a shorter page ends a walk. */
 export const PLATFORM_PAGE_MAX = 100;

@@ -4,7 +4,7 @@
 // depend on which way it had to read: SQL-like comparisons, dates compared as instants at
 // microsecond precision, a missing value matching nothing but `!=`.
 
-import { tryParseInstant } from '../datePattern';
+import { tryParseInstant } from '../polling/datePattern';
 import type { FilterClause } from './where';
 
 type Literal = FilterClause['value'];

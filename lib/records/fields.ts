@@ -1,7 +1,7 @@
 // Turning what a user typed into what Close expects: custom field pairs (written as
 // `custom.cf_<id>`), a lead given as an id or a Close app URL, a comma list of emails or phones.
 
-import { ClientError } from '../errors';
+import { ClientError } from '../clients/errors';
 
 export interface CustomFieldPair {
 	/** `cf_...` (or `custom.cf_...`), as the list loaded from Close gives it. */

@@ -15,12 +15,12 @@
 // The raw CEQL is never evaluated here (the node cannot evaluate arbitrary CEQL): a platform that
 // refuses it gets a clear error naming it.
 
-import { parseInstant } from '../datePattern';
-import { ClientError } from '../errors';
+import { parseInstant } from '../polling/datePattern';
+import { ClientError } from '../clients/errors';
 import type { HubListing, HubQuery } from '../polling';
 import { isRefusedQuery } from '../polling/querySupport';
 import { walkPortableWindow } from '../polling/portableWalk';
-import { DEFAULT_CLOSE_DATE_PATTERN } from '../pollerConfiguration';
+import { DEFAULT_CLOSE_DATE_PATTERN } from '../polling/pollerConfiguration';
 import { matchesAll } from './clauseMatch';
 import type { QueryFormFinding } from './queryForm';
 import type { CloseRecord, HubResource, RecordsClient } from './recordsClient';

@@ -4,10 +4,10 @@
 // notes). No n8n import: it takes a RequestFn (the credential adds every secret). Non-2xx
 // answers throw ApiError.
 
-import type { HttpRequest, HttpResponse, QueryValue, RequestFn } from '../http';
-import { header } from '../http';
-import type { ApiError } from '../errors';
-import { ClientError, apiErrorFrom, isSuccess } from '../errors';
+import type { HttpRequest, HttpResponse, QueryValue, RequestFn } from '../clients/http';
+import { header } from '../clients/http';
+import type { ApiError } from '../clients/errors';
+import { ClientError, apiErrorFrom, isSuccess } from '../clients/errors';
 import type { QueryFormFinding } from './queryForm';
 
 export type RecordResource = 'lead' | 'contact' | 'opportunity' | 'task' | 'note';

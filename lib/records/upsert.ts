@@ -2,7 +2,7 @@
 // because a search matches words, not whole values), and decide: none -> create, one -> update
 // it, several -> refuse, naming them, and change nothing.
 
-import { ClientError } from '../errors';
+import { ClientError } from '../clients/errors';
 import type { CloseRecord } from './recordsClient';
 
 export type LeadMatchBy = 'email' | 'name' | 'url';

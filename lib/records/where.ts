@@ -1,7 +1,7 @@
 // The hub's CEQL `where` for getAll: clauses from the UI's filters, joined with AND (the one
 // combinator every connector's CEQL keeps), plus the expert's raw CEQL as typed.
 
-import { ClientError } from '../errors';
+import { ClientError } from '../clients/errors';
 import { ceqlString } from '../polling';
 
 export interface FilterClause {

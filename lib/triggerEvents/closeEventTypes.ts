@@ -1,7 +1,7 @@
 // How a Close event about an activity becomes the trigger's item: `activity.note` is a note,
 // a status change is about its lead or opportunity, a completed task about its task.
 
-import type { StatusChange } from '../objects';
+import type { StatusChange } from '../items/objects';
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // What the user picked in the trigger (objects, events, status and field options) and what it
 // means: which Close event types carry it, and which combinations make sense.
 
-import type { TriggerItem } from '../objects';
+import type { TriggerItem } from '../items/objects';
 
 export type RecordObject = 'lead' | 'contact' | 'opportunity' | 'task';
 export type ActivityObject = 'note' | 'call' | 'email' | 'sms' | 'meeting';

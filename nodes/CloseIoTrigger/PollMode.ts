@@ -1,9 +1,9 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseInstant } from '../../lib/datePattern';
-import type { CloseObject, TriggerEvent } from '../../lib/objects';
-import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/pollerConfiguration';
+import { parseInstant } from '../../lib/polling/datePattern';
+import type { CloseObject, TriggerEvent } from '../../lib/items/objects';
+import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/polling/pollerConfiguration';
 import type { PollSettings, PollSources, StartFrom } from '../../lib/polling';
 import { readPollState, runPoll, sampleItems } from '../../lib/polling';
 import { hubLister } from '../../lib/polling/hubLister';

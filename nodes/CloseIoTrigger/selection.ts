@@ -1,8 +1,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CloseObject, TriggerEvent } from '../../lib/objects';
-import { TRIGGER_EVENTS } from '../../lib/objects';
+import type { CloseObject, TriggerEvent } from '../../lib/items/objects';
+import { TRIGGER_EVENTS } from '../../lib/items/objects';
 import type { Selection, SelectionEvent, TriggerObject } from '../../lib/triggerEvents/selection';
 import {
 	isActivityObject,

@@ -4,11 +4,11 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { maskInstance } from '../../lib/mask';
-import type { CloseObject } from '../../lib/objects';
-import { CLOSE_OBJECTS } from '../../lib/objects';
-import type { InstancePatch, OcInstance } from '../../lib/openConnectorsClient';
-import { buildPollerConfiguration } from '../../lib/pollerConfiguration';
+import { maskInstance } from '../../lib/clients/mask';
+import type { CloseObject } from '../../lib/items/objects';
+import { CLOSE_OBJECTS } from '../../lib/items/objects';
+import type { InstancePatch, OcInstance } from '../../lib/clients/openConnectorsClient';
+import { buildPollerConfiguration } from '../../lib/polling/pollerConfiguration';
 import type { Connection } from '../shared/transport';
 import { getInstanceId } from '../shared/instanceLocator';
 

@@ -4,7 +4,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { ApiError, ClientError, NetworkError, sanitizeText } from '../../lib/errors';
+import { ApiError, ClientError, NetworkError, sanitizeText } from '../../lib/clients/errors';
 
 export interface ToNodeErrorOptions {
 	itemIndex?: number;

@@ -13,7 +13,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OcInstance } from '../../lib/openConnectorsClient';
+import type { OcInstance } from '../../lib/clients/openConnectorsClient';
 import { connect } from './transport';
 import { toNodeApiError } from './errors';
 

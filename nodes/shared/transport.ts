@@ -20,12 +20,12 @@ import {
 	closeBaseUrl,
 	openConnectorsBaseUrl,
 } from '../../credentials/OpenConnectorsApi.credentials';
-import { CloseClient } from '../../lib/closeClient';
-import { NetworkError, sanitizeText } from '../../lib/errors';
-import type { HttpRequest, HttpResponse, RequestFn } from '../../lib/http';
-import { OpenConnectorsClient } from '../../lib/openConnectorsClient';
-import type { RetryOptions } from '../../lib/retry';
-import { withRetry } from '../../lib/retry';
+import { CloseClient } from '../../lib/clients/closeClient';
+import { NetworkError, sanitizeText } from '../../lib/clients/errors';
+import type { HttpRequest, HttpResponse, RequestFn } from '../../lib/clients/http';
+import { OpenConnectorsClient } from '../../lib/clients/openConnectorsClient';
+import type { RetryOptions } from '../../lib/clients/retry';
+import { withRetry } from '../../lib/clients/retry';
 
 export const CREDENTIAL_NAME = 'openConnectorsApi';
 

@@ -25,8 +25,8 @@ import {
 	withLogs,
 } from './support/env';
 import { type Execution, nodeOutput } from './harness/n8n';
-import { callbackSignatureKey } from '../../lib/webhookLifecycle';
-import { buildPollerConfiguration, parsePollerConfiguration } from '../../lib/pollerConfiguration';
+import { callbackSignatureKey } from '../../lib/webhooks/webhookLifecycle';
+import { buildPollerConfiguration, parsePollerConfiguration } from '../../lib/polling/pollerConfiguration';
 
 jest.setTimeout(10 * 60_000);
 

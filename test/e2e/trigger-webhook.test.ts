@@ -33,7 +33,7 @@ import {
 } from './support/env';
 import { type Execution, nodeOutput } from './harness/n8n';
 import type { CloseEvent, DeliveryRecord } from '../../sandbox';
-import { callbackSignatureKey } from '../../lib/webhookLifecycle';
+import { callbackSignatureKey } from '../../lib/webhooks/webhookLifecycle';
 import { isRedeliveryAnswer } from '../../bench/n8nWebhook';
 
 jest.setTimeout(10 * 60_000);

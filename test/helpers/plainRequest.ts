@@ -1,7 +1,7 @@
 // A RequestFn over node's fetch with the credential's header scheme, for tests of the pure
 // cores against the sandbox without n8n (no retries: faults reach the caller).
 
-import type { HttpRequest, HttpResponse, RequestFn } from '../../lib/http';
+import type { HttpRequest, HttpResponse, RequestFn } from '../../lib/clients/http';
 
 export interface PlainSecrets {
 	userSecret: string;

@@ -1,8 +1,8 @@
 // The poller's sources over real HTTP to a sandbox (no n8n), and default poll settings, for the
 // tests of the polling core.
 
-import { CloseClient } from '../../lib/closeClient';
-import { OpenConnectorsClient } from '../../lib/openConnectorsClient';
+import { CloseClient } from '../../lib/clients/closeClient';
+import { OpenConnectorsClient } from '../../lib/clients/openConnectorsClient';
 import type { PollSettings, PollSources } from '../../lib/polling';
 import { hubLister } from '../../lib/polling/hubLister';
 import type { Sandbox } from '../../sandbox';

@@ -1,5 +1,5 @@
 // A RequestFn that answers from a script, for client-core unit tests without a server.
-import type { HttpRequest, HttpResponse, RequestFn } from '../../lib/http';
+import type { HttpRequest, HttpResponse, RequestFn } from '../../lib/clients/http';
 
 export type ScriptStep =
 	| Partial<HttpResponse>

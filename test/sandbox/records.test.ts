@@ -3,7 +3,7 @@
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { plainRequest } from '../helpers/plainRequest';
-import type { RequestFn } from '../../lib/http';
+import type { RequestFn } from '../../lib/clients/http';
 
 let sb: Sandbox;
 let request: RequestFn;

@@ -4,7 +4,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sanitizeText } from '../../../lib/errors';
+import { sanitizeText } from '../../../lib/clients/errors';
 import { errorItemJson, toNodeApiError } from '../../shared/errors';
 import { RecordsSession } from '../transport';
 import type { OperationModule, Resource } from './common';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_CLOSE_DATE_PATTERN } from '../../../lib/pollerConfiguration';
+import { DEFAULT_CLOSE_DATE_PATTERN } from '../../../lib/polling/pollerConfiguration';
 import { instanceLocatorProperty } from '../../shared/instanceLocator';
 
 const webhookOnly = { show: { '/mode': ['webhook'] } };

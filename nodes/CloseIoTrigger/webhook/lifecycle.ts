@@ -2,15 +2,15 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CloseWebhook } from '../../../lib/closeClient';
-import type { CloseObject } from '../../../lib/objects';
-import type { DeliveryRoute } from '../../../lib/webhookLifecycle';
+import type { CloseWebhook } from '../../../lib/clients/closeClient';
+import type { CloseObject } from '../../../lib/items/objects';
+import type { DeliveryRoute } from '../../../lib/webhooks/webhookLifecycle';
 import {
 	eventSettingsOf,
 	instanceMatches,
 	restorePatch,
 	subscriptionMatches,
-} from '../../../lib/webhookLifecycle';
+} from '../../../lib/webhooks/webhookLifecycle';
 import type { Selection } from '../../../lib/triggerEvents/selection';
 import { subscriptionPlan } from '../../../lib/triggerEvents/subscriptionPlan';
 import { toNodeApiError } from '../../shared/errors';

@@ -7,14 +7,14 @@
  */
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { SavePacer } from '../../../lib/savePacer';
-import { SeenKeys } from '../../../lib/seenKeys';
+import { SavePacer } from '../../../lib/webhooks/savePacer';
+import { SeenKeys } from '../../../lib/webhooks/seenKeys';
 import type { Setup, WebhookStatic } from './staticData';
 
 export const SEEN_IN_MEMORY = 20000;
 /** Kept small: n8n 1.x reads the workflow's static data from its database on every delivery. */
 export const SEEN_PERSISTED = 500;
-/** At most one save of the memory per node per second (lib/savePacer says why). */
+/** At most one save of the memory per node per second (lib/webhooks/savePacer says why). */
 export const SEEN_SAVE_INTERVAL_MS = 1000;
 
 // The memory of delivered keys lives here, per workflow and node: it refuses a redelivery at once,

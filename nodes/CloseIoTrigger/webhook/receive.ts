@@ -1,7 +1,7 @@
 /** Webhook mode's webhook(): checks a delivery, refuses what was already delivered, starts the run. */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { DEFAULT_MAX_BODY_BYTES, receiveWebhook } from '../../../lib/webhookReceiver';
+import { DEFAULT_MAX_BODY_BYTES, receiveWebhook } from '../../../lib/webhooks/webhookReceiver';
 import { itemMatchesSelection } from '../../../lib/triggerEvents/selection';
 import type { Connection } from '../../shared/transport';
 import { connect } from '../../shared/transport';

@@ -1,9 +1,9 @@
 /** Webhook mode's workflow static data, and the helpers the lifecycle hooks and webhook() share. */
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { DEFAULT_CLOSE_DATE_PATTERN } from '../../../lib/pollerConfiguration';
-import type { DeliveryRoute } from '../../../lib/webhookLifecycle';
-import { callbackSignatureKey, desiredInstanceEvents } from '../../../lib/webhookLifecycle';
+import { DEFAULT_CLOSE_DATE_PATTERN } from '../../../lib/polling/pollerConfiguration';
+import type { DeliveryRoute } from '../../../lib/webhooks/webhookLifecycle';
+import { callbackSignatureKey, desiredInstanceEvents } from '../../../lib/webhooks/webhookLifecycle';
 import type { Connection } from '../../shared/transport';
 import { selectedObjects } from '../PollMode';
 import { moduleSetups } from './memory';

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 
 import { startSandbox, type Sandbox } from '../../../sandbox';
-import { parseInstant } from '../../../lib/datePattern';
+import { parseInstant } from '../../../lib/polling/datePattern';
 import { sandboxCredentials } from '../../helpers/fakeContext';
 import {
 	DEFAULT_N8N_VERSION,

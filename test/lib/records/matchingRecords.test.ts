@@ -1,7 +1,7 @@
 // getAll's read on both platform query forms: the rich where first, the portable read after a
 // refusal of that where (once per execution), the filters the seed cannot take applied in the node.
-import type { HttpRequest } from '../../../lib/http';
-import { ApiError } from '../../../lib/errors';
+import type { HttpRequest } from '../../../lib/clients/http';
+import { ApiError } from '../../../lib/clients/errors';
 import { listMatching } from '../../../lib/records/matchingRecords';
 import { QueryFormFinding, QueryFormMemory } from '../../../lib/records/queryForm';
 import { RecordsClient } from '../../../lib/records/recordsClient';

@@ -1,6 +1,6 @@
 import { customFieldsBody, leadIdFrom, listOf } from '../../../lib/records/fields';
 import { RecordsClient } from '../../../lib/records/recordsClient';
-import type { HttpRequest, HttpResponse } from '../../../lib/http';
+import type { HttpRequest, HttpResponse } from '../../../lib/clients/http';
 import { simplifyLead } from '../../../lib/records/simplify';
 import { UpsertConflictError, decideUpsert, exactContactMatches, exactLeadMatches, leadMatchSearch } from '../../../lib/records/upsert';
 import { buildWhere, closeDate } from '../../../lib/records/where';

@@ -1,4 +1,4 @@
-import { fromCloseEvent } from '../../../lib/normalize';
+import { fromCloseEvent } from '../../../lib/items/normalize';
 
 const envelope = (event: Record<string, unknown>) => ({
 	subscription_id: 'whsub_1',

@@ -1,4 +1,4 @@
-import type { TriggerItem } from '../../../lib/objects';
+import type { TriggerItem } from '../../../lib/items/objects';
 import type { Selection } from '../../../lib/triggerEvents/selection';
 import { itemMatchesSelection, parseFieldList, selectionProblem, sourceEventTypes } from '../../../lib/triggerEvents/selection';
 

@@ -1,7 +1,7 @@
 import { matchesFilter } from '../../../sandbox/extraFilter';
 import type { Selection } from '../../../lib/triggerEvents/selection';
 import { canonicalJson, subscriptionPlan } from '../../../lib/triggerEvents/subscriptionPlan';
-import { subscriptionMatches } from '../../../lib/webhookLifecycle';
+import { subscriptionMatches } from '../../../lib/webhooks/webhookLifecycle';
 
 const sel = (over: Partial<Selection>): Selection => ({ objects: ['lead'], events: ['created'], fromStatus: [], toStatus: [], fieldsToWatch: [], ...over });
 

@@ -2,8 +2,8 @@
 // written to the response object and starts no execution.
 import type { IDataObject } from 'n8n-workflow';
 
-import { signClose, signOpenConnectors } from '../../../lib/signatures';
-import { callbackSignatureKey } from '../../../lib/webhookLifecycle';
+import { signClose, signOpenConnectors } from '../../../lib/webhooks/signatures';
+import { callbackSignatureKey } from '../../../lib/webhooks/webhookLifecycle';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { hookCtx, instanceIdOf, trigger, uniqueNodeId, webhookCtx, type Params } from './helpers';
 

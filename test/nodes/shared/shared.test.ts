@@ -1,9 +1,9 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { ApiError, ClientError, NetworkError } from '../../../lib/errors';
+import { ApiError, ClientError, NetworkError } from '../../../lib/clients/errors';
 import { connect, credentialsBase, getInstanceId, instanceLocatorProperty, requestFn, toNodeApiError } from '../../../nodes/shared';
-import { OpenConnectorsClient } from '../../../lib/openConnectorsClient';
+import { OpenConnectorsClient } from '../../../lib/clients/openConnectorsClient';
 import { startSandbox } from '../../../sandbox';
 import type { Sandbox } from '../../../sandbox';
 import { fakeExecuteContext, fakeHookContext, fakePollContext, sandboxCredentials } from '../../helpers/fakeContext';

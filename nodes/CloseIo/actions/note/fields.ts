@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
-import { ClientError } from '../../../../lib/errors';
+import { ClientError } from '../../../../lib/clients/errors';
 import { showFor } from '../common';
 
 export function noteIdProperty(operations: string[]): INodeProperties {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { parseInstant, parseWithPattern } from '../../lib/datePattern';
-import { expandPlaceholders, zoneOffsetMinutes } from '../../lib/pollerPlaceholders';
+import { parseInstant, parseWithPattern } from '../../../lib/polling/datePattern';
+import { expandPlaceholders, zoneOffsetMinutes } from '../../../lib/polling/pollerPlaceholders';
 
 const CLOSE = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";
 const SEED_URL = "/hubs/crm/contacts?where=date_updated>'${gmtDate:yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX}'";

@@ -1,9 +1,9 @@
 // Targeted cases of the polling core against the sandbox (the property test covers the rest).
 
-import type { PollSources, PollState } from '../../lib/polling';
-import { ceqlString, readPollState, runPoll } from '../../lib/polling';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { pollSettings, sandboxPollSources } from '../helpers/sandboxPollSources';
+import type { PollSources, PollState } from '../../../lib/polling';
+import { ceqlString, readPollState, runPoll } from '../../../lib/polling';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { pollSettings, sandboxPollSources } from '../../helpers/sandboxPollSources';
 
 let sandbox: Sandbox;
 let sources: PollSources;

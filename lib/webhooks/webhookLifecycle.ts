@@ -4,10 +4,10 @@
 
 import { createHmac } from 'crypto';
 
-import type { CloseObject } from './objects';
-import { buildPollerConfiguration, parsePollerConfiguration } from './pollerConfiguration';
-import type { SelectionEvent, TriggerObject } from './triggerEvents/selection';
-import { canonicalJson, subscriptionPlan } from './triggerEvents/subscriptionPlan';
+import type { CloseObject } from '../items/objects';
+import { buildPollerConfiguration, parsePollerConfiguration } from '../polling/pollerConfiguration';
+import type { SelectionEvent, TriggerObject } from '../triggerEvents/selection';
+import { canonicalJson, subscriptionPlan } from '../triggerEvents/subscriptionPlan';
 
 export type DeliveryRoute = 'openConnectors' | 'direct' | 'openConnectorsPolling';
 

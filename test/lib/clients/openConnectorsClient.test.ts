@@ -1,6 +1,6 @@
-import { ApiError, apiErrorFrom, sanitizeText } from '../../lib/errors';
-import { OpenConnectorsClient, base64Ascii } from '../../lib/openConnectorsClient';
-import { json, scriptedRequest } from '../helpers/scriptedRequest';
+import { ApiError, apiErrorFrom, sanitizeText } from '../../../lib/clients/errors';
+import { OpenConnectorsClient, base64Ascii } from '../../../lib/clients/openConnectorsClient';
+import { json, scriptedRequest } from '../../helpers/scriptedRequest';
 
 const BASE = 'https://oc.test/elements/api-v2';
 

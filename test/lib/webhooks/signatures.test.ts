@@ -6,7 +6,7 @@ import {
 	signOpenConnectors,
 	verifyClose,
 	verifyOpenConnectors,
-} from '../../lib/signatures';
+} from '../../../lib/webhooks/signatures';
 
 const OC_KEY = 'oc-signing-secret';
 const CLOSE_KEY = 'a1'.repeat(32); // 64 hex chars, like Close's signature_key

@@ -9,15 +9,15 @@
 // A failing case prints its seed: POLL_PROPERTY_SEED=<seed> npx jest polling.property replays it
 // (-t seed or -t full picks the profile).
 
-import type { CloseObject } from '../../lib/objects';
-import type { PollSettings, PollState } from '../../lib/polling';
-import { readPollState, runPoll } from '../../lib/polling';
-import { startSandbox, type CeqlProfile, type Sandbox } from '../../sandbox';
-import { seededRandom, seedIds } from '../../sandbox/ids';
-import { sandboxPollSources } from '../helpers/sandboxPollSources';
-import { logSourcesOf } from '../../lib/triggerEvents/logSources';
-import type { Selection } from '../../lib/triggerEvents/selection';
-import { itemMatchesSelection } from '../../lib/triggerEvents/selection';
+import type { CloseObject } from '../../../lib/items/objects';
+import type { PollSettings, PollState } from '../../../lib/polling';
+import { readPollState, runPoll } from '../../../lib/polling';
+import { startSandbox, type CeqlProfile, type Sandbox } from '../../../sandbox';
+import { seededRandom, seedIds } from '../../../sandbox/ids';
+import { sandboxPollSources } from '../../helpers/sandboxPollSources';
+import { logSourcesOf } from '../../../lib/triggerEvents/logSources';
+import type { Selection } from '../../../lib/triggerEvents/selection';
+import { itemMatchesSelection } from '../../../lib/triggerEvents/selection';
 
 const LEAD_STATUSES = ['stat_SandboxPotential00000001', 'stat_SandboxBadFit0000000001', 'stat_SandboxQualified00000001', 'stat_SandboxCustomer00000001'];
 

@@ -1,4 +1,4 @@
-import { SavePacer } from '../../lib/savePacer';
+import { SavePacer } from '../../../lib/webhooks/savePacer';
 
 describe('SavePacer', () => {
 	it('is due at once, then at most once per interval', () => {

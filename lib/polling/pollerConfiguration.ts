@@ -2,7 +2,7 @@
 // runs for platform-side polling. The shape is the seed's (seed-closeio-events.txt), per CRM-hub
 // resource; the trigger and the action node both build it here so their instances are identical.
 
-import { type CloseObject, hubResourceOf } from './objects';
+import { type CloseObject, hubResourceOf } from '../items/objects';
 
 /** Close's own date format: six fraction digits and an offset (`+00:00`, or `Z` when rendered). */
 export const DEFAULT_CLOSE_DATE_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";

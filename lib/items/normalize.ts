@@ -7,9 +7,9 @@
 // Payloads are untrusted: fields are read as OWN properties only, and a payload whose required
 // parts are missing raises PayloadError with a short fixed reason (never the payload's content).
 
-import { parseWithPattern, tryParseInstant } from './datePattern';
+import { parseWithPattern, tryParseInstant } from '../polling/datePattern';
 import { type CloseObject, closeObjectOf, type TriggerItem } from './objects';
-import { itemViewOf } from './triggerEvents/closeEventTypes';
+import { itemViewOf } from '../triggerEvents/closeEventTypes';
 
 export class PayloadError extends Error {
 	constructor(reason: string) {

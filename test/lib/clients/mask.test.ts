@@ -1,4 +1,4 @@
-import { isSecretConfigurationKey, maskInstance } from '../../lib/mask';
+import { isSecretConfigurationKey, maskInstance } from '../../../lib/clients/mask';
 
 // The seed's sample response, secrets echoed in clear.
 const seedResponse = {

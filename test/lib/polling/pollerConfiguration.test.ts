@@ -4,7 +4,7 @@ import {
 	buildPollerConfiguration,
 	DEFAULT_CLOSE_DATE_PATTERN,
 	parsePollerConfiguration,
-} from '../../lib/pollerConfiguration';
+} from '../../../lib/polling/pollerConfiguration';
 
 const SEED = readFileSync(join('/work/shared/reference', 'seed-closeio-events.txt'), 'utf8');
 

@@ -1,6 +1,6 @@
-import { ApiError } from '../../lib/errors';
-import { CloseClient } from '../../lib/closeClient';
-import { json, scriptedRequest } from '../helpers/scriptedRequest';
+import { ApiError } from '../../../lib/clients/errors';
+import { CloseClient } from '../../../lib/clients/closeClient';
+import { json, scriptedRequest } from '../../helpers/scriptedRequest';
 
 const BASE = 'https://close.test/api/v1';
 

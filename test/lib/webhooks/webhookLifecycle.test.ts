@@ -7,7 +7,7 @@ import {
 	restorePatch,
 	subscriptionEvents,
 	subscriptionMatches,
-} from '../../lib/webhookLifecycle';
+} from '../../../lib/webhooks/webhookLifecycle';
 
 describe('webhookLifecycle', () => {
 	it('puts every selected pair in one subscription, merges on leads only', () => {

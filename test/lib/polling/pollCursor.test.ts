@@ -1,4 +1,4 @@
-import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, versionKey } from '../../lib/pollCursor';
+import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, versionKey } from '../../../lib/polling/pollCursor';
 
 describe('pollCursor', () => {
 	it('drops versions before the cursor instant and versions already handled, not new ones at it', () => {

@@ -1,14 +1,14 @@
 import { createHmac } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { fromCloseEvent } from '../../lib/normalize';
+import { fromCloseEvent } from '../../../lib/items/normalize';
 import {
 	headerValue,
 	isJsonContentType,
 	type ReceiverConfig,
 	type ReceiverRequest,
 	receiveWebhook,
-} from '../../lib/webhookReceiver';
+} from '../../../lib/webhooks/webhookReceiver';
 
 const SAMPLES = '/work/shared/reference/samples';
 const sampleBytes = (name: string) => readFileSync(join(SAMPLES, name));
@@ -16,7 +16,7 @@ const OC_KEY = 'oc-notification-secret';
 const CLOSE_KEY = '0f'.repeat(32);
 const NOW = 1_772_460_400;
 
-// Signatures computed here with node:crypto, independently of lib/signatures.
+// Signatures computed here with node:crypto, independently of lib/webhooks/signatures.
 const ocSign = (body: Buffer | string, key = OC_KEY, alg = 'sha256') =>
 	`${alg}=${createHmac(alg, key).update(body).digest('base64')}`;
 const closeSign = (body: Buffer | string, ts: string, key = CLOSE_KEY) =>

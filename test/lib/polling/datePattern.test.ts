@@ -8,7 +8,7 @@ import {
 	patternResolutionMicros,
 	tokenizePattern,
 	tryParseInstant,
-} from '../../lib/datePattern';
+} from '../../../lib/polling/datePattern';
 
 const CLOSE = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";
 // 1700 .. 2255-06: inside the range where epoch micros stay exact in a double (2^53 us is

@@ -11,8 +11,8 @@ import {
 	fromLegacyPayload,
 	fromOpenConnectorsNotification,
 	PayloadError,
-} from './normalize';
-import type { TriggerItem } from './objects';
+} from '../items/normalize';
+import type { TriggerItem } from '../items/objects';
 import { verifyClose, verifyOpenConnectors, type VerifyResult } from './signatures';
 
 export interface ReceiverConfig {

@@ -1,4 +1,4 @@
-import { SeenKeys } from '../../lib/seenKeys';
+import { SeenKeys } from '../../../lib/webhooks/seenKeys';
 
 describe('SeenKeys', () => {
 	it('admits a key once, also within one batch', () => {

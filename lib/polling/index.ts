@@ -12,14 +12,14 @@
 // activities, status changes and task completions (no hub resource), and record updates when only
 // some fields count (the log has changed_fields; the hub does not).
 
-import type { CloseObject, TriggerEvent, TriggerItem } from './objects';
-import { hubResourceOf } from './objects';
+import type { CloseObject, TriggerEvent, TriggerItem } from '../items/objects';
+import { hubResourceOf } from '../items/objects';
 import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
-import { fromCloseEvent, fromPolledRecord, type PolledRecordContext } from './normalize';
-import { walkPortableWindow } from './polling/portableWalk';
-import type { HubQueryMode, HubQuerySupport } from './polling/querySupport';
-import { UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './polling/querySupport';
+import { fromCloseEvent, fromPolledRecord, type PolledRecordContext } from '../items/normalize';
+import { walkPortableWindow } from './portableWalk';
+import type { HubQueryMode, HubQuerySupport } from './querySupport';
+import { UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
 
 export type ProviderRecord = Record<string, unknown>;
 

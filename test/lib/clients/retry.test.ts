@@ -1,6 +1,6 @@
-import { backoffDelayMs, serverDelayMs, withRetry } from '../../lib/retry';
-import type { HttpRequest } from '../../lib/http';
-import { json, recordingSleep, scriptedRequest } from '../helpers/scriptedRequest';
+import { backoffDelayMs, serverDelayMs, withRetry } from '../../../lib/clients/retry';
+import type { HttpRequest } from '../../../lib/clients/http';
+import { json, recordingSleep, scriptedRequest } from '../../helpers/scriptedRequest';
 
 const GET: HttpRequest = { method: 'GET', url: 'https://x.test/a' };
 const POST: HttpRequest = { method: 'POST', url: 'https://x.test/a', body: {} };

@@ -10,9 +10,9 @@ import {
 	fromPolledRecord,
 	PayloadError,
 	withUtcOffset,
-} from '../../lib/normalize';
-import { parseInstant } from '../../lib/datePattern';
-import type { TriggerItem } from '../../lib/objects';
+} from '../../../lib/items/normalize';
+import { parseInstant } from '../../../lib/polling/datePattern';
+import type { TriggerItem } from '../../../lib/items/objects';
 
 const SAMPLES = '/work/shared/reference/samples';
 const sample = (name: string): Record<string, any> => JSON.parse(readFileSync(join(SAMPLES, name), 'utf8'));
