@@ -1,7 +1,7 @@
 // Fields and readers shared by the record operations: the lead resource locator, custom field
 // pairs, Return All / Limit, Simplify, and the per-item reading of them.
 
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CustomFieldPair } from '../../../lib/records/fields';
@@ -24,6 +24,22 @@ export interface OperationModule {
 /** displayOptions for one resource and some of its operations. */
 export function showFor(resource: Resource, operations: string[]): INodeProperties['displayOptions'] {
 	return { show: { resource: [resource], operation: operations } };
+}
+
+/** Upsert's Match By and Value to Match: the ways to find the one record to update. */
+export function matchByProperties(resource: 'lead' | 'contact', show: INodeProperties['displayOptions'], ways: INodePropertyOptions[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Match By',
+			name: 'matchBy',
+			type: 'options',
+			default: 'email',
+			displayOptions: show,
+			options: ways,
+			description: `How to find the ${resource} to update. No match: a new ${resource} is created; several: the item fails, naming them, and nothing changes.`,
+		},
+		{ displayName: 'Value to Match', name: 'matchValue', type: 'string', required: true, default: '', displayOptions: show, placeholder: 'e.g. jane@example.com' },
+	];
 }
 
 export const SEARCH_LEADS_METHOD = 'searchLeads';

@@ -3,25 +3,16 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { ContactMatchBy } from '../../../../lib/records/upsert';
 import { MAX_MATCHES, contactMatchSearch, decideUpsert, exactContactMatches } from '../../../../lib/records/upsert';
-import { customFieldsProperty, leadLocator, readCustomFields, readLeadId, readString, showFor } from '../common';
+import { customFieldsProperty, leadLocator, readCustomFields, readLeadId, readString, showFor, matchByProperties } from '../common';
 import { contactBody, contactFieldsCollection } from './fields';
 
 const show = showFor('contact', ['upsert']);
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		default: 'email',
-		displayOptions: show,
-		options: [
-			{ name: 'Email', value: 'email' },
-			{ name: 'Phone', value: 'phone', description: 'Compared by digits: +1 (415) 555-0100 matches 14155550100' },
-		],
-		description: 'How to find the contact to update. No match: a new contact is created; several: the item fails, naming them, and nothing changes.',
-	},
-	{ displayName: 'Value to Match', name: 'matchValue', type: 'string', required: true, default: '', displayOptions: show, placeholder: 'e.g. jane@example.com' },
+	...matchByProperties('contact', show, [
+		{ name: 'Email', value: 'email' },
+		{ name: 'Phone', value: 'phone', description: 'Compared by digits: +1 (415) 555-0100 matches 14155550100' },
+	]),
 	leadLocator('leadId', 'Lead (When Creating)', show, false, 'The lead a new contact is created on; empty: Close creates a lead for it'),
 	contactFieldsCollection('fields', 'Contact Fields', show),
 	customFieldsProperty('contact', show),

@@ -3,26 +3,17 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { LeadMatchBy } from '../../../../lib/records/upsert';
 import { MAX_MATCHES, decideUpsert, exactLeadMatches, leadMatchSearch } from '../../../../lib/records/upsert';
-import { customFieldsProperty, fail, leadOutput, readCustomFields, readString, showFor, simplifyProperty } from '../common';
+import { customFieldsProperty, fail, leadOutput, readCustomFields, readString, showFor, simplifyProperty, matchByProperties } from '../common';
 import { leadBody, leadFieldsCollection } from './fields';
 
 const show = showFor('lead', ['upsert']);
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		default: 'email',
-		displayOptions: show,
-		options: [
-			{ name: 'Contact Email', value: 'email', description: 'A lead one of whose contacts has this email' },
-			{ name: 'Name', value: 'name', description: 'A lead with exactly this name (case-insensitive)' },
-			{ name: 'URL', value: 'url', description: "A lead with this website URL" },
-		],
-		description: 'How to find the lead to update. No match: a new lead is created; several: the item fails, naming them, and nothing changes.',
-	},
-	{ displayName: 'Value to Match', name: 'matchValue', type: 'string', required: true, default: '', displayOptions: show, placeholder: 'e.g. jane@example.com' },
+	...matchByProperties('lead', show, [
+		{ name: 'Contact Email', value: 'email', description: 'A lead one of whose contacts has this email' },
+		{ name: 'Name', value: 'name', description: 'A lead with exactly this name (case-insensitive)' },
+		{ name: 'URL', value: 'url', description: "A lead with this website URL" },
+	]),
 	leadFieldsCollection('fields', 'Lead Fields', show, true),
 	customFieldsProperty('lead', show),
 	simplifyProperty(['upsert']),
