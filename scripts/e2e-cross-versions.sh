@@ -7,10 +7,8 @@
 # Extra jest arguments are passed on (e.g. a test name filter: -t 'Lead list').
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# test/e2e/editor.test.ts is not here yet: on 2.40.7 its first step fails (n8n's trigger panel ranks
-# SAP Open Connectors above Close.io for "Close.io Trigger") and the steps after it cascade; add it
-# once that is settled (`bash scripts/e2e-cross-versions.sh test/e2e/editor.test.ts` runs it too).
 FILES=(
+	test/e2e/editor.test.ts
 	test/e2e/editor-closeio.test.ts
 	test/e2e/closeio-node.test.ts
 	test/e2e/examples.test.ts
