@@ -1,11 +1,18 @@
 /**
  * The Close.io action node in n8n's editor (Chromium, playwright-core; N8N_E2E_VERSION, default
- * 1.123.81) against the sandbox: a workflow with the node is opened, and
+ * 1.123.81; the page object knows 2.x's markup) against the sandbox: a workflow with the node and
+ * n8n's AI Agent is opened, and
  *  1. the Lead list ("From List") loads the sandbox's leads and its search filters them;
  *  2. Status (lead update) lists Close's lead statuses, Custom Fields lists the lead's custom fields;
  *  3. Assigned To (task create) lists Close's users;
- *  4. n8n generated the node's Tool variant (usableAsTool), which the AI Agent's tool panel lists.
+ *  4. as a user adds a tool (usableAsTool): the "+" under the AI Agent's Tool input opens the tools
+ *     panel, whose search for "Close" offers the Close.io Tool; picked, its parameters open (n8n's
+ *     Tool Description, then Instance, Resource, Operation);
+ *  5. a parameter can be left to the model ("Let the model define", a `$fromAI()` expression); saved,
+ *     the workflow (read back through n8n's REST API) has the tool connected to the agent (`ai_tool`).
+ * Screenshots: see test/e2e/browser/chromium.ts (N8N_E2E_UPDATE_SCREENSHOTS=1 writes docs/screenshots/).
  * Run: npm run build && npx jest test/e2e/editor-closeio.test.ts --selectProjects e2e
+ *      (N8N_E2E_VERSION=2.40.7 for n8n 2.x; `npm test` runs it on both, see jest.config.js)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,11 +23,15 @@ import { sandboxCredentials } from '../helpers/fakeContext';
 import { DEFAULT_N8N_VERSION, OWNER, REPO_ROOT, type N8nInstance, startN8n, withN8nLogs } from './harness/n8n';
 import { type EditorBrowser, failureShot, launchEditorBrowser, shoot } from './browser/chromium';
 import { Editor } from './browser/editor';
+import { eventually } from './support/env';
 
 jest.setTimeout(180_000);
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string };
 const ACTION_TYPE = `${pkg.name}.closeIo`;
+/** The node type n8n generates from a `usableAsTool` node: what the AI Agent's tools panel lists. */
+const TOOL_TYPE = `${ACTION_TYPE}Tool`;
+const AGENT = 'AI Agent';
 
 let sb: Sandbox | undefined;
 let n8n: N8nInstance | undefined;
@@ -62,15 +73,18 @@ async function openNode(name: string): Promise<void> {
 	await ed.waitForNdv(name);
 }
 
-async function closeNdv(): Promise<void> {
-	await page.keyboard.press('Escape');
-	await page.getByText('Back to canvas').first().click();
-	await ed.ndv().waitFor({ state: 'hidden' });
+/** The Close.io tool nodes of a saved workflow, each with the nodes its `ai_tool` output feeds. */
+function toolsOf(wf: Record<string, any>): Array<{ name: string; parameters: Record<string, unknown>; aiTool: unknown }> {
+	return (wf.nodes as Array<Record<string, any>>)
+		.filter((n) => n.type === TOOL_TYPE)
+		.map((n) => ({ name: n.name, parameters: n.parameters, aiTool: wf.connections?.[n.name]?.ai_tool }));
 }
 
 /** The options an `options` input offers once opened (the list is loaded from Close). */
 async function optionsOf(input: Locator): Promise<string[]> {
 	await input.scrollIntoViewIfNeeded();
+	// n8n 2.x disables the select while its list loads, and a click then opens nothing: wait as a user does
+	await input.locator('input:not([disabled])').waitFor();
 	await input.click();
 	const names = await ed.visibleDropdownOptions();
 	await page.keyboard.press('Escape');
@@ -113,7 +127,7 @@ beforeAll(async () => {
 			{
 				parameters: { options: {} },
 				id: 'e0000000-0000-4000-8000-000000000004',
-				name: 'AI Agent',
+				name: AGENT,
 				type: '@n8n/n8n-nodes-langchain.agent',
 				typeVersion: 1.7,
 				position: [240, 300],
@@ -166,7 +180,7 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor: the Close.io node`, () => {
 			const fields = await optionsOf(ed.ndv().locator('[data-test-id="parameter-input-fieldId"]').first());
 			expect(fields).toEqual(['Industry', 'Seats']);
 			await shoot(page, 'closeio-02-custom-fields');
-			await closeNdv();
+			await ed.closeNdv();
 		}),
 	);
 
@@ -176,16 +190,60 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor: the Close.io node`, () => {
 			await openNode('Create Task');
 			const users = await optionsOf(ed.collectionParam('assigned_to'));
 			expect(users).toEqual(['Sandbox User', 'Second Rep']);
-			await closeNdv();
+			await ed.closeNdv();
 		}),
 	);
 
 	it(
-		'4. n8n made the Close.io node a tool (usableAsTool): the editor’s node types include its Tool variant',
-		step('ai-tool', async () => {
-			// What the AI Agent's tool panel lists comes from these node types. Opening that panel from
-			// the agent's Tool connector in the canvas is NOT driven here yet (its markup was not pinned down).
-			expect(await n8n!.nodeTypes()).toContain(`${ACTION_TYPE}Tool`);
+		'4. the AI Agent’s Tool "+" offers the Close.io Tool (usableAsTool); picked, its parameters open',
+		step('ai-tool-panel', async () => {
+			expect(await n8n!.nodeTypes()).toContain(TOOL_TYPE);
+			expect(toolsOf(await n8n!.getWorkflow(workflowId))).toEqual([]);
+			await ed.inputPlus(AGENT, 'ai_tool').click();
+			await ed.searchBar().waitFor();
+			await ed.searchNodes('Close');
+			const item = ed.nodeItem(TOOL_TYPE);
+			await item.waitFor();
+			await expect(item.locator('[data-test-id=node-creator-item-name]').innerText()).resolves.toBe('Close.io Tool');
+			await ed.dismissToasts();
+			await shoot(page, 'closeio-03-agent-tools-panel');
+			await item.click();
+			await ed.ndv().locator('[data-test-id=node-parameters]').waitFor();
+			// n8n adds Tool Description to a tool; the node's own fields follow, Lead > Create by default
+			expect((await ed.visibleFields()).slice(0, 4)).toEqual(['Tool Description', 'Instance', 'Resource', 'Operation']);
+			await expect(ed.param('resource').locator('input').inputValue()).resolves.toBe('Lead');
+			await expect(ed.param('operation').locator('input').inputValue()).resolves.toBe('Create');
+		}),
+	);
+
+	it(
+		'5. a parameter is left to the model ($fromAI); saved, the tool is connected to the agent (ai_tool)',
+		step('ai-tool-from-ai', async () => {
+			await ed.selectOption('resource', /^\s*Task\s*$/);
+			await expect(ed.param('operation').locator('input').inputValue()).resolves.toBe('Create');
+			const text = ed.parameterItem('text');
+			await text.hover();
+			await ed.fromAiButton(text).click();
+			await expect(ed.fromAiField(text).innerText()).resolves.toContain('Defined automatically by the model');
+			await ed.dismissToasts();
+			await shoot(page, 'closeio-04-agent-tool-from-ai');
+			await ed.closeNdv();
+			// 1.x saves on the user's Ctrl+S; 2.x also saves by itself once the workflow changed
+			await page.keyboard.press('ControlOrMeta+s');
+			const [tool] = await eventually(async () => {
+				const tools = toolsOf(await n8n!.getWorkflow(workflowId));
+				return tools.length === 1 && tools[0]!.parameters.text ? tools : undefined;
+			}, 'the workflow saved with the Close.io tool', 60_000);
+			expect(tool).toEqual({
+				name: expect.stringMatching(/Close\.io/),
+				parameters: expect.objectContaining({
+					resource: 'task',
+					text: expect.stringMatching(/^=\{\{ .*\$fromAI\('Text', /),
+				}),
+				aiTool: [[{ node: AGENT, type: 'ai_tool', index: 0 }]],
+			});
+			// and the canvas draws that connection
+			await ed.edge(tool!.name, AGENT).first().waitFor({ state: 'attached' });
 		}),
 	);
 });

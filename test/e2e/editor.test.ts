@@ -149,6 +149,11 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			await ed.nodeItem(ACTION_TYPE).waitFor();
 			await snap('13-node-panel-search-alias');
 
+			// the list re-renders a moment after the search changes, and the previous search ("Close CRM")
+			// listed the same two entries: empty the search and wait for them to go, so the ranking read
+			// next is this search's (2.40.7 read the previous one's otherwise)
+			await ed.searchNodes('');
+			await ed.nodeItem(CLOSEIO_TYPE).waitFor({ state: 'detached' });
 			await ed.searchNodes('Close.io Trigger');
 			const trigger = ed.nodeItem(CLOSEIO_TYPE);
 			await trigger.waitFor();

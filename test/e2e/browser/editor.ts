@@ -9,7 +9,11 @@
  *    2.x a "Connect to <credential name>" button (`node-credentials-empty-state`);
  *  - saving a credential opened from the node: 1.x keeps the dialog open with the test banner;
  *    2.x closes it when the test passes (the modal's `closeOnSave`), so the banner is read by
- *    reopening the saved credential (its edit button), which tests it again.
+ *    reopening the saved credential (its edit button), which tests it again;
+ *  - leaving the NDV: 1.x a "Back to canvas" link (`back-to-canvas`), 2.x a close button in the
+ *    NDV's header (`ndv-close-button`).
+ * The AI Agent's sub-node inputs (Tool, Chat Model, ...) and the tools panel carry the same ids on
+ * both (`canvas-node-input-handle` with `data-connection-type`, `canvas-handle-plus`).
  */
 import type { Locator, Page } from 'playwright-core';
 
@@ -56,6 +60,24 @@ export class Editor {
 			await close.first().click({ timeout: 1_000 }).catch(() => undefined);
 		}
 		await this.page.locator('.el-notification:visible').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+	}
+
+	// ------------------------------------------------------------------ canvas
+
+	canvasNode(name: string): Locator {
+		return this.page.locator(`[data-test-id=canvas-node][data-node-name="${name}"]`);
+	}
+
+	/** The "+" under a node's sub-node input of this type (`ai_tool`: the AI Agent's Tool input). */
+	inputPlus(nodeName: string, connectionType: string): Locator {
+		return this.page.locator(
+			`[data-test-id=canvas-node-input-handle][data-connection-type="${connectionType}"][data-node-name="${nodeName}"] [data-test-id=canvas-handle-plus]`,
+		);
+	}
+
+	/** The drawn connection from one node to another. */
+	edge(sourceName: string, targetName: string): Locator {
+		return this.page.locator(`[data-test-id=edge][data-source-node-name="${sourceName}"][data-target-node-name="${targetName}"]`);
 	}
 
 	// ------------------------------------------------------------------ node panel (node creator)
@@ -111,6 +133,32 @@ export class Editor {
 	async waitForNdv(title: string): Promise<void> {
 		await this.ndv().locator('[data-test-id=node-title-container]', { hasText: title }).waitFor();
 		await this.ndv().locator('[data-test-id=node-parameters]').waitFor();
+	}
+
+	/** Leaves the NDV by its own control (see the module comment) and waits for it to close. */
+	async closeNdv(): Promise<void> {
+		await this.page.locator(this.major >= 2 ? '[data-test-id=ndv-close-button]' : '[data-test-id=back-to-canvas]').click();
+		await this.ndv().waitFor({ state: 'hidden' });
+	}
+
+	/**
+	 * The "Let the model define this parameter" button n8n puts on a tool node's parameter (it turns
+	 * the value into a `$fromAI()` expression), and the field showing a parameter so defined.
+	 */
+	fromAiButton(parameterItem: Locator): Locator {
+		return parameterItem.locator('[data-test-id=from-ai-override-button]');
+	}
+
+	fromAiField(parameterItem: Locator): Locator {
+		return parameterItem.locator('[data-test-id=fromAI-override-field]');
+	}
+
+	/**
+	 * The NDV's row (label and input) of parameter `name`, found by its label: once the model
+	 * defines a parameter, its input is gone and the row shows `fromAiField` instead.
+	 */
+	parameterItem(name: string): Locator {
+		return this.ndv().locator(`[data-test-id=node-parameters] [data-test-id=parameter-item]:has(label[for="${name}"])`).last();
 	}
 
 	/** A top-level parameter's input (not one nested in a collection of the same name, e.g. pollTimes' `mode`). */
