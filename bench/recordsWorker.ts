@@ -15,7 +15,7 @@ import { fakeExecuteContext } from '../test/helpers/fakeContext';
 import { plainRequest } from '../test/helpers/plainRequest';
 
 // By its full name: Node's resolution (under tsx) takes the codex file CloseIo.node.json first.
-const { CloseIo } = require('../nodes/CloseIo/CloseIo.node') as typeof CloseIoModule;
+const { CloseIo } = require('../nodes/CloseIo/CloseIo.node.ts') as typeof CloseIoModule;
 
 async function main(): Promise<void> {
 	const [mode, infoFile, urlsFile, filtersJson] = process.argv.slice(2);
