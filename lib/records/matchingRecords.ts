@@ -118,14 +118,16 @@ async function readRich(
 	const ids = new Set<string>();
 	let read = 0;
 	const walk = async (): Promise<CloseRecord[] | typeof UNSTABLE> => {
-		for await (const record of client.iterate(resource, { where, limit: query.limit, pageSize: query.pageSize })) {
-			read++;
-			const id = record.id === undefined ? undefined : String(record.id);
-			if (id !== undefined) {
-				if (ids.has(id)) return UNSTABLE;
-				ids.add(id);
+		for await (const page of client.pages(resource, { where, limit: query.limit, pageSize: query.pageSize })) {
+			for (const record of page) {
+				read++;
+				const id = record.id === undefined ? undefined : String(record.id);
+				if (id !== undefined) {
+					if (ids.has(id)) return UNSTABLE;
+					ids.add(id);
+				}
+				out.push(record);
 			}
-			out.push(record);
 		}
 		return out;
 	};

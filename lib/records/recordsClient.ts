@@ -122,6 +122,11 @@ export class RecordsClient {
 	 * empty page or a missing / repeated token (the token comes even when the next page is empty).
 	 */
 	async *iterate(resource: HubResource, options: ListOptions = {}): AsyncGenerator<CloseRecord> {
+		for await (const page of this.pages(resource, options)) yield* page;
+	}
+
+	/** The same walk a page at a time (one await per page, not per record: 10k records are common). */
+	async *pages(resource: HubResource, options: ListOptions = {}): AsyncGenerator<CloseRecord[]> {
 		const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
 		// Without a Limit the next page is asked for before this one is handed out: its token came
 		// with this page, and the platform's time and the caller's then overlap.
@@ -155,11 +160,11 @@ export class RecordsClient {
 				records.length > 0 && !!token && token !== nextPage && !(total !== undefined && seen + records.length >= total);
 			nextPage = token;
 			if (more && readAhead && page + 1 < MAX_PAGES) pending = ask(nextPage, pageSize);
-			for (const record of records) {
-				yield record;
-				seen++;
-				if (options.limit !== undefined && seen >= options.limit) return;
-			}
+			const room = options.limit === undefined ? records.length : options.limit - seen;
+			const handed = room < records.length ? records.slice(0, room) : records;
+			seen += handed.length;
+			yield handed;
+			if (options.limit !== undefined && seen >= options.limit) return;
 			if (!more || page + 1 >= MAX_PAGES) return;
 			wanted = options.limit === undefined ? pageSize : Math.min(pageSize, options.limit - seen);
 			if (wanted <= 0) return;
@@ -186,7 +191,7 @@ export class RecordsClient {
 
 	async list(resource: HubResource, options: ListOptions = {}): Promise<CloseRecord[]> {
 		const out: CloseRecord[] = [];
-		for await (const record of this.iterate(resource, options)) out.push(record);
+		for await (const page of this.pages(resource, options)) for (const record of page) out.push(record);
 		return out;
 	}
 

@@ -16,16 +16,26 @@ import * as task from './task';
 
 export const RESOURCES: Record<Resource, { operations: Record<string, OperationModule> }> = { lead, contact, opportunity, task, note };
 
-/** Scrubs known secrets from string values (a record can hold anything a user typed). */
-function scrub(value: unknown, secrets: readonly string[]): unknown {
-	if (typeof value === 'string') return secrets.some((secret) => value.includes(secret)) ? sanitizeText(value, secrets) : value;
+/**
+ * Scrubs known secrets from string values (a record can hold anything a user typed). It visits
+ * every value of every output (10k records from one Get Many), so a string shorter than the
+ * shortest secret is passed over at once.
+ */
+function scrub(value: unknown, secrets: readonly string[], shortest: number): unknown {
+	if (typeof value === 'string') {
+		if (value.length < shortest) return value;
+		for (const secret of secrets) if (value.includes(secret)) return sanitizeText(value, secrets);
+		return value;
+	}
 	if (Array.isArray(value)) {
-		for (let i = 0; i < value.length; i++) value[i] = scrub(value[i], secrets);
+		for (let i = 0; i < value.length; i++) value[i] = scrub(value[i], secrets, shortest);
 		return value;
 	}
 	if (value && typeof value === 'object') {
 		const record = value as Record<string, unknown>;
-		for (const key of Object.keys(record)) record[key] = scrub(record[key], secrets);
+		for (const key in record) {
+			if (Object.prototype.hasOwnProperty.call(record, key)) record[key] = scrub(record[key], secrets, shortest);
+		}
 	}
 	return value;
 }
@@ -47,8 +57,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const records = await session.forItem(this, itemIndex);
 			const results = await module.execute.call(this, records, itemIndex);
 			const secrets = session.secrets.filter((secret) => secret.length >= 4);
+			const shortest = Math.min(...secrets.map((secret) => secret.length));
 			for (const json of results) {
-				returnData.push({ json: (secrets.length ? scrub(json, secrets) : json) as IDataObject, pairedItem: { item: itemIndex } });
+				returnData.push({ json: (secrets.length ? scrub(json, secrets, shortest) : json) as IDataObject, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
 			const nodeError = toNodeApiError(this.getNode(), error, { itemIndex, secrets: session?.secrets ?? [] });
