@@ -39,6 +39,16 @@ export type RequestFn = (request: HttpRequest) => Promise<HttpResponse>;
 /** A pause the caller controls (n8n's `sleep` in nodes, fake clocks in tests). */
 export type SleepFn = (ms: number) => Promise<void>;
 
+/**
+ * A request that may be left unawaited (a page asked for ahead, when the reader stops before it):
+ * its failure is then nobody's and must not surface as an unhandled rejection. Awaiting the
+ * returned promise still throws.
+ */
+export function quiet<T>(promise: Promise<T>): Promise<T> {
+	promise.catch(() => undefined);
+	return promise;
+}
+
 export function header(response: HttpResponse, name: string): string | undefined {
 	const value = response.headers[name.toLowerCase()];
 	return Array.isArray(value) ? value[0] : value;

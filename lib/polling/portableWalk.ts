@@ -12,6 +12,7 @@
 // was seen, checked against the platform's total count; nothing new can land at such an instant
 // while it is read, because it lies before `to`, the newest date noted before the poll began.
 
+import { quiet } from '../clients/http';
 import { formatInstant, parseWithPattern, patternResolutionMicros } from './datePattern';
 import type { HubListing, HubQuery, ProviderRecord } from './index';
 import { versionKey } from './pollCursor';
@@ -99,15 +100,10 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		return w.take(record, us, id);
 	};
 
-	let lower = w.from === null ? undefined : `date_updated >= ${lit.quoted(w.from)}`;
 	const endsWalk = (n: number) => n === 0 || n < Math.min(w.pageSize, PLATFORM_PAGE_MAX);
-	const list = (from: string | undefined) => {
-		const request = w.list({ where: from ? `${from} AND ${upper}` : upper, orderBy, pageSize: w.pageSize });
-		// Asked for ahead and maybe never awaited (the walk can stop first): no unhandled rejection.
-		request.catch(() => undefined);
-		return request;
-	};
-	let pending = list(lower);
+	// A page asked for ahead may never be awaited (the walk can stop first).
+	const list = (from: string | undefined) => quiet(w.list({ where: from ? `${from} AND ${upper}` : upper, orderBy, pageSize: w.pageSize }));
+	let pending = list(w.from === null ? undefined : `date_updated >= ${lit.quoted(w.from)}`);
 	for (;;) {
 		const page = await pending;
 		const records = page.records;
@@ -116,13 +112,10 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		const last = w.identify(records[records.length - 1]).us;
 		const ends = endsWalk(records.length);
 		const progressed = lit.bucket(first) !== lit.bucket(last);
-		// The next page is asked for before this one is handled: it depends only on the page's first and
-		// last instants, and the platform's time and ours then overlap.
-		let ahead: Promise<HubListing> | undefined;
-		if (w.readAhead !== false && !ends && progressed && last < w.to) {
-			lower = `date_updated >= ${lit.quoted(last)}`;
-			ahead = list(lower);
-		}
+		// The next page's query depends only on this page's first and last instants, so it is asked for
+		// before this one is handled, and the platform's time and ours overlap.
+		const after = !ends && progressed && last < w.to ? `date_updated >= ${lit.quoted(last)}` : undefined;
+		const ahead = after !== undefined && w.readAhead !== false ? list(after) : undefined;
 		let previous = -Infinity;
 		for (const record of records) {
 			const { us, id } = w.identify(record);
@@ -137,19 +130,14 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		// A short page ends the window; a page reaching `to` leaves the rest to the next poll, which
 		// starts there anyway.
 		if (ends || (progressed && last >= w.to)) return;
-		if (ahead) {
-			pending = ahead;
-			continue;
-		}
-		if (progressed) {
-			pending = list(`date_updated >= ${lit.quoted(last)}`);
+		if (after !== undefined) {
+			pending = ahead ?? list(after);
 			continue;
 		}
 		// The whole page is one instant: read all of it, then go on strictly after it.
 		if ((await readWholeInstant(w, lit, last, takeOnce)) === false) return;
 		if (last >= w.to) return;
-		lower = lit.after(last);
-		pending = list(lower);
+		pending = list(lit.after(last));
 	}
 }
 

@@ -5,7 +5,7 @@
 // answers throw ApiError.
 
 import type { HttpRequest, HttpResponse, QueryValue, RequestFn } from '../clients/http';
-import { header } from '../clients/http';
+import { header, quiet } from '../clients/http';
 import type { ApiError } from '../clients/errors';
 import { ClientError, apiErrorFrom, isSuccess } from '../clients/errors';
 import type { QueryFormFinding } from './queryForm';
@@ -120,12 +120,8 @@ export class RecordsClient {
 	 * Hub records, page after page. The first page asks for the total (`returnCount`), so a walk
 	 * that has every record stops without the extra empty page; without the header it stops on an
 	 * empty page or a missing / repeated token (the token comes even when the next page is empty).
+	 * Handed over a page at a time: one await per page, not per record (10k records are common).
 	 */
-	async *iterate(resource: HubResource, options: ListOptions = {}): AsyncGenerator<CloseRecord> {
-		for await (const page of this.pages(resource, options)) yield* page;
-	}
-
-	/** The same walk a page at a time (one await per page, not per record: 10k records are common). */
 	async *pages(resource: HubResource, options: ListOptions = {}): AsyncGenerator<CloseRecord[]> {
 		const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
 		// Without a Limit the next page is asked for before this one is handed out: its token came
@@ -136,10 +132,8 @@ export class RecordsClient {
 			if (options.where) qs.where = options.where;
 			if (nextPage) qs.nextPage = nextPage;
 			else qs.returnCount = true;
-			const request = this.hub<unknown>({ method: 'GET', path: HUB_RESOURCE[resource], qs });
-			// The caller may stop before it wants the page asked for ahead: no unhandled rejection.
-			request.catch(() => undefined);
-			return request;
+			// The caller may stop before it wants the page asked for ahead.
+			return quiet(this.hub<unknown>({ method: 'GET', path: HUB_RESOURCE[resource], qs }));
 		};
 		let seen = 0;
 		let total: number | undefined;

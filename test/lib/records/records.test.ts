@@ -124,7 +124,7 @@ describe('simplifyLead', () => {
 	});
 });
 
-describe('RecordsClient.iterate', () => {
+describe('RecordsClient.pages', () => {
 	function hub(total: number, withCount: boolean) {
 		const seen: HttpRequest[] = [];
 		const request = async (req: HttpRequest): Promise<HttpResponse> => {
@@ -158,15 +158,15 @@ describe('RecordsClient.iterate', () => {
 
 	it('Return All asks for the next page before handing out this one; a Limit does not ask ahead', async () => {
 		const { seen, client } = hub(450, true);
-		const requestsAtFirstRecord: number[] = [];
-		for await (const record of client.iterate('lead', { pageSize: 200 })) {
-			if (record.id === 'lead_0' || record.id === 'lead_200') requestsAtFirstRecord.push(seen.length);
+		const requestsAtPage: number[] = [];
+		for await (const page of client.pages('lead', { pageSize: 200 })) {
+			if (page[0].id === 'lead_0' || page[0].id === 'lead_200') requestsAtPage.push(seen.length);
 		}
-		expect(requestsAtFirstRecord).toEqual([2, 3]);
+		expect(requestsAtPage).toEqual([2, 3]);
 		expect(seen).toHaveLength(3);
 		const limited = hub(450, true);
-		for await (const record of limited.client.iterate('lead', { pageSize: 200, limit: 300 })) {
-			if (record.id === 'lead_0') expect(limited.seen).toHaveLength(1);
+		for await (const page of limited.client.pages('lead', { pageSize: 200, limit: 300 })) {
+			if (page[0].id === 'lead_0') expect(limited.seen).toHaveLength(1);
 		}
 		expect(limited.seen).toHaveLength(2);
 	});
@@ -183,7 +183,7 @@ describe('RecordsClient.iterate', () => {
 		const onUnhandled = (reason: unknown) => unhandled.push(reason);
 		process.on('unhandledRejection', onUnhandled);
 		try {
-			for await (const record of client.iterate('lead', { pageSize: 2 })) if (record.id === 'lead_0') break;
+			for await (const page of client.pages('lead', { pageSize: 2 })) if (page[0].id === 'lead_0') break;
 			await new Promise((resolve) => setImmediate(resolve));
 		} finally {
 			process.off('unhandledRejection', onUnhandled);
