@@ -83,9 +83,15 @@ export function withUtcOffset(date: unknown): string | null {
 
 type ItemParts = Omit<TriggerItem, 'raw' | 'statusChange'> & Partial<Pick<TriggerItem, 'statusChange'>>;
 
+/**
+ * Completes an item its caller has just built, in place: every caller passes a fresh object, and a
+ * poll makes one per record (100k at a time), so no copy is made.
+ */
 function finish(parts: ItemParts, ctx: NormalizeContext, payload: unknown): TriggerItem {
-	const item: TriggerItem = { ...parts, statusChange: parts.statusChange ?? null };
-	return ctx.includeRaw ? { ...item, raw: ctx.raw !== undefined ? ctx.raw : payload } : item;
+	const item = parts as TriggerItem;
+	item.statusChange = parts.statusChange ?? null;
+	if (ctx.includeRaw) item.raw = ctx.raw !== undefined ? ctx.raw : payload;
+	return item;
 }
 
 // ---------------------------------------------------------------- Close, current format
@@ -210,24 +216,24 @@ export function fromPolledRecord(object: CloseObject | string, record: unknown, 
 	const id = typeof rawId === 'number' ? String(rawId) : typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
 	if (id === undefined) throw new PayloadError('missing object id');
 	const updated = own(record, ctx.updatedField ?? 'date_updated');
-	// Built in one literal, not through finish(): a poll makes one per record, 100k at a time.
-	const item: TriggerItem = {
-		event: ctx.event ?? classifyPolledRecord(record, ctx, updatedMicros),
-		object,
-		id,
-		// The record's own string, as sent: it is the version's identity (dedupKey).
-		occurredAt: typeof updated === 'string' && updated !== '' ? updated : null,
-		data: record,
-		previousData: null,
-		changedFields: null,
-		mergedFrom: null,
-		mergedInto: null,
-		source: ctx.source,
-		deliveryId: ctx.deliveryId ?? null,
-		statusChange: null,
-	};
-	if (ctx.includeRaw) item.raw = ctx.raw !== undefined ? ctx.raw : record;
-	return item;
+	return finish(
+		{
+			event: ctx.event ?? classifyPolledRecord(record, ctx, updatedMicros),
+			object,
+			id,
+			// The record's own string, as sent: it is the version's identity (dedupKey).
+			occurredAt: typeof updated === 'string' && updated !== '' ? updated : null,
+			data: record,
+			previousData: null,
+			changedFields: null,
+			mergedFrom: null,
+			mergedInto: null,
+			source: ctx.source,
+			deliveryId: ctx.deliveryId ?? null,
+		},
+		ctx,
+		record,
+	);
 }
 
 // ---------------------------------------------------------------- Open Connectors notifications
