@@ -12,6 +12,7 @@
 // activities, status changes and task completions (no hub resource), and record updates when only
 // some fields count (the log has changed_fields; the hub does not).
 
+import { quiet } from '../clients/http';
 import type { CloseObject, TriggerEvent, TriggerItem } from '../items/objects';
 import { hubResourceOf } from '../items/objects';
 import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
@@ -141,11 +142,16 @@ export function ceqlString(value: string): string {
 	return `'${value.replace(/'/g, "''")}'`;
 }
 
-function recordDate(record: ProviderRecord, field: string, object: CloseObject): { at: string; us: number } {
+function recordDateText(record: ProviderRecord, field: string, object: CloseObject): string {
 	const at = record[field];
 	if (typeof at !== 'string') {
 		throw new Error(`A ${object} from the CRM hub has no "${field}" (id ${String(record.id)})`);
 	}
+	return at;
+}
+
+function recordDate(record: ProviderRecord, field: string, object: CloseObject): { at: string; us: number } {
+	const at = recordDateText(record, field, object);
 	return { at, us: parseInstant(at) };
 }
 
@@ -264,16 +270,6 @@ function nextFloor(newest: Instant | null, stoppedAt: Instant | null, start: Pol
 	return floor;
 }
 
-/**
- * A request that may be left unawaited (a page asked for ahead, when the poll stops before it):
- * its failure is then nobody's, so it must not surface as an unhandled rejection. Awaiting the
- * returned promise still throws.
- */
-function quiet<T>(promise: Promise<T>): Promise<T> {
-	promise.catch(() => undefined);
-	return promise;
-}
-
 /** A hub request in the keyset way: a refusal of the query form means "use the portable way". */
 async function keysetList(sources: PollSources, resource: string, query: HubQuery): Promise<HubListing> {
 	return await sources.listHub(resource, query).catch((error: unknown) => {
@@ -318,7 +314,7 @@ class RecordCollector {
 	// instant the poll is at (the cursor's floor is one of those two instants).
 	private readonly tailUs: number[] = [];
 	private readonly tailIds: string[] = [];
-	private groupIds: string[] = [];
+	private readonly groupIds: string[] = [];
 	private firstRead: Instant | null = null;
 	private stoppedAt: string | null = null;
 	private stoppedUs = 0;
@@ -339,8 +335,7 @@ class RecordCollector {
 
 	identify(record: ProviderRecord): { at: string; us: number; id: string } {
 		const id = recordId(record, this.object);
-		const at = record.date_updated;
-		if (typeof at !== 'string') throw new Error(`A ${this.object} from the CRM hub has no "date_updated" (id ${id})`);
+		const at = recordDateText(record, 'date_updated', this.object);
 		return { at, us: parseInstant(at), id };
 	}
 
@@ -359,8 +354,10 @@ class RecordCollector {
 			this.tailUs.push(us);
 			this.tailIds.push(id);
 		} else if (this.stoppedAt !== null && this.stoppedUs === us) this.groupIds.push(id);
-		else if (this.groupIds.length === 1) this.groupIds[0] = id;
-		else this.groupIds = [id];
+		else {
+			this.groupIds.length = 0;
+			this.groupIds.push(id);
+		}
 		this.stoppedAt = at;
 		this.stoppedUs = us;
 		return true;
