@@ -19,6 +19,8 @@ import { benchSandbox } from '../sandbox/bench';
 
 const N = Number(process.env.BENCH_RECORDS ?? 100000);
 const PAGE = 200;
+/** Alternating poll/bare pairs for P2's wall time. */
+const P2_RUNS = Math.max(1, Number(process.env.BENCH_P2_RUNS ?? 5));
 
 function line(label: string, value: string): void {
 	console.log(`${label.padEnd(58)} ${value}`);
@@ -55,18 +57,23 @@ async function pollingBench(): Promise<void> {
 		const pages = Math.ceil(N / servedPage(ceql));
 		const { info, stop } = await startSeededSandbox({ count: N, ceql });
 		try {
-			// The first run also makes the sandbox serve every page once; then each side twice,
-			// alternating, each in its own process, keeping its best run.
+			// The first run also makes the sandbox serve every page once; then BENCH_P2_RUNS pairs (each
+			// side in its own process, alternating), keeping each side's best run; the spread of the
+			// pairs' own ratios is printed too, since one pair on 2 cores varies by more than the margin.
 			const warm = pollWorker('poll', info);
-			const runs = { bare: [pollWorker('bare', info)], poll: [pollWorker('poll', info)] };
-			runs.bare.push(pollWorker('bare', info));
-			runs.poll.push(pollWorker('poll', info));
+			const runs = { bare: [] as WorkerResult[], poll: [] as WorkerResult[] };
+			for (let i = 0; i < P2_RUNS; i++) {
+				runs.bare.push(pollWorker('bare', info));
+				runs.poll.push(pollWorker('poll', info));
+			}
 			const best = (xs: WorkerResult[]) => ({ ms: Math.min(...xs.map((x) => x.ms)), rss: Math.min(...xs.map((x) => x.maxRssMb)) });
 			const poll = best(runs.poll);
 			const bare = best(runs.bare);
+			const pairRatios = runs.poll.map((r, i) => r.ms / runs.bare[i].ms).sort((a, b) => a - b);
+			const median = pairRatios[Math.floor(pairRatios.length / 2)];
 			results[ceql] = {
 				p1: `${warm.hubRequests} / ${pages} = ${(warm.hubRequests / pages).toFixed(3)}   (${warm.items} items, ${warm.distinct} records)`,
-				p2Time: `${poll.ms.toFixed(0)} ms / ${bare.ms.toFixed(0)} ms = ${(poll.ms / bare.ms).toFixed(3)}`,
+				p2Time: `${poll.ms.toFixed(0)} ms / ${bare.ms.toFixed(0)} ms = ${(poll.ms / bare.ms).toFixed(3)}   (${P2_RUNS} pairs: median ${median.toFixed(3)}, ${pairRatios[0].toFixed(3)} to ${pairRatios[pairRatios.length - 1].toFixed(3)})`,
 				p2Rss: `${poll.rss.toFixed(0)} MB / ${bare.rss.toFixed(0)} MB = ${(poll.rss / bare.rss).toFixed(2)}`,
 				detected: warm.hub ? `${warm.hub.query}${warm.hub.reason ? ` (${warm.hub.reason.slice(0, 70)}…)` : ''}` : 'n/a',
 			};
