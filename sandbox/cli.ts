@@ -15,13 +15,15 @@ async function main(): Promise<void> {
 	const extraOrderBy = arg('--extra-order-by') ?? 'ignore';
 	if (ceql !== 'full' && ceql !== 'seed') throw new Error(`--ceql must be full or seed, not ${ceql}`);
 	if (extraOrderBy !== 'ignore' && extraOrderBy !== 'reject') throw new Error(`--extra-order-by must be ignore or reject, not ${extraOrderBy}`);
-	const sandbox = await startSandbox({ port, host: process.env.HOST ?? '127.0.0.1', retryScale, pollerScale, ceql, extraOrderBy });
+	const orderBy = arg('--order-by') ?? 'honor';
+	if (orderBy !== 'honor' && orderBy !== 'ignore') throw new Error(`--order-by must be honor or ignore, not ${orderBy}`);
+	const sandbox = await startSandbox({ port, host: process.env.HOST ?? '127.0.0.1', retryScale, pollerScale, ceql, extraOrderBy, orderBy });
 	const s = sandbox.secrets;
 	console.log(`Close / Open Connectors sandbox listening on ${sandbox.url}
   Open Connectors base URL : ${sandbox.ocBaseUrl}
   Close base URL           : ${sandbox.closeBaseUrl}
   Admin API                : ${sandbox.url}/__admin/...
-  CRM hub query profile    : ${ceql}${ceql === 'seed' ? ` (a second orderBy field: ${extraOrderBy})` : ''}
+  CRM hub query profile    : ${ceql}${ceql === 'seed' ? ` (orderBy: ${orderBy}; a second orderBy field: ${extraOrderBy})` : ''}
 Demo secrets:
   User secret              : ${s.userSecret}
   Organization secret      : ${s.organizationSecret}

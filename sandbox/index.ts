@@ -51,6 +51,8 @@ export interface SandboxOptions {
 	ceql?: CeqlProfile;
 	/** With ceql 'seed': a second orderBy field is ignored (default) or answered 400. */
 	extraOrderBy?: QueryProfile['extraOrderBy'];
+	/** With ceql 'seed': orderBy honored (default, first field) or ignored altogether. */
+	orderBy?: QueryProfile['orderBy'];
 }
 
 export interface SandboxSecrets {
@@ -224,7 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		...(options.closeRateLimit ?? {}),
 	});
 	const oc = new OpenConnectorsApi(store, clock, outbox, () => secrets, () => baseUrl + CLOSE_PREFIX, () => retryScale);
-	oc.setQueryProfile({ ceql: options.ceql ?? 'full', extraOrderBy: options.extraOrderBy ?? 'ignore' });
+	oc.setQueryProfile({ ceql: options.ceql ?? 'full', extraOrderBy: options.extraOrderBy ?? 'ignore', orderBy: options.orderBy ?? 'honor' });
 	const records = new RecordRules(clock);
 	closeApi.records = records;
 	closeApi.search = new Search(store);
@@ -556,7 +558,7 @@ function adminHttpRoutes(admin: SandboxAdmin, store: CloseStore): Route[] {
 		route('GET', `${A}/ceql`, () => ({ status: 200, body: admin.queryProfile() })),
 		route('PUT', `${A}/ceql`, (c) => {
 			const b = objectBody(c);
-			return { status: 200, body: admin.setQueryProfile({ ceql: b.ceql as CeqlProfile, extraOrderBy: b.extraOrderBy as QueryProfile['extraOrderBy'], tieSeed: b.tieSeed as number }) };
+			return { status: 200, body: admin.setQueryProfile({ ceql: b.ceql as CeqlProfile, extraOrderBy: b.extraOrderBy as QueryProfile['extraOrderBy'], tieSeed: b.tieSeed as number, orderBy: b.orderBy as QueryProfile['orderBy'] }) };
 		}),
 		route('GET', `${A}/faults`, () => ({ status: 200, body: admin.faults().map((f) => ({ ...f, path: String(f.path), random: undefined })) })),
 		route('POST', `${A}/faults`, (c) => {

@@ -90,9 +90,15 @@ export interface QueryProfile {
 	extraOrderBy: 'ignore' | 'reject';
 	/** seed only: seeds the per-request shuffle of records that share the ordered value. */
 	tieSeed: number;
+	/**
+	 * `honor` sorts as asked (seed: by the first field only); `ignore` plays a platform that drops
+	 * orderBy altogether (no public source shows closeio keeping it) and pages the vendor's own fixed
+	 * order, here by record id, which says nothing about dates. Either query profile.
+	 */
+	orderBy: 'honor' | 'ignore';
 }
 
-export const DEFAULT_QUERY_PROFILE: QueryProfile = { ceql: 'full', extraOrderBy: 'ignore', tieSeed: 1 };
+export const DEFAULT_QUERY_PROFILE: QueryProfile = { ceql: 'full', extraOrderBy: 'ignore', tieSeed: 1, orderBy: 'honor' };
 
 interface Notification {
 	instanceId: number;
@@ -142,6 +148,7 @@ export class OpenConnectorsApi {
 			throw new HttpError(400, `extraOrderBy must be 'ignore' or 'reject', not '${String(next.extraOrderBy)}'`);
 		}
 		if (!Number.isInteger(next.tieSeed)) throw new HttpError(400, 'tieSeed must be an integer');
+		if (next.orderBy !== 'honor' && next.orderBy !== 'ignore') throw new HttpError(400, `orderBy must be 'honor' or 'ignore', not '${String(next.orderBy)}'`);
 		this.profile = next;
 		this.tieRandom = seededRandom(next.tieSeed);
 		return this.queryProfile();
@@ -604,6 +611,7 @@ export class OpenConnectorsApi {
 		const table = this.store.tables[type];
 		const sorted = table.sorted;
 		const test = (e: Entry): boolean => !where || evaluate(where, e.rec, e.upd);
+		if (this.profile.orderBy === 'ignore') return this.byIdPage(sorted.filter(test), offset, pageSize);
 		const natural =
 			order[0].field === 'date_updated' && !order[0].desc && (order.length === 1 || (order.length === 2 && order[1].field === 'id' && !order[1].desc));
 		if (natural) {
@@ -649,6 +657,12 @@ export class OpenConnectorsApi {
 		return { rows: all.slice(offset, offset + pageSize), total: all.length };
 	}
 
+	/** A page of `orderBy: 'ignore'`: the matching records by id, whatever was asked. */
+	private byIdPage(all: Entry[], offset: number, pageSize: number): { rows: Entry[]; total: number } {
+		all.sort((a, b) => (String(a.rec.id) < String(b.rec.id) ? -1 : String(a.rec.id) > String(b.rec.id) ? 1 : 0));
+		return { rows: all.slice(offset, offset + pageSize), total: all.length };
+	}
+
 	/**
 	 * The `seed` profile's page: one order field, records sharing its value shuffled afresh for each
 	 * request, offset counted over the set as it is now (a record that changed since the previous
@@ -665,6 +679,7 @@ export class OpenConnectorsApi {
 		const table = this.store.tables[type];
 		const sorted = table.sorted;
 		const test = (e: Entry): boolean => !where || evaluate(where, e.rec, e.upd);
+		if (this.profile.orderBy === 'ignore') return this.byIdPage(sorted.filter(test), offset, pageSize);
 		const shuffleTies = (xs: Entry[], key: (e: Entry) => unknown): Entry[] => {
 			for (let from = 0; from < xs.length; ) {
 				let to = from + 1;

@@ -18,9 +18,10 @@ import { hubResourceOf } from '../items/objects';
 import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
 import { fromCloseEvent, fromPolledRecord, type PolledRecordContext } from '../items/normalize';
-import { walkPortableWindow } from './portableWalk';
+import { Literals, walkPortableWindow } from './portableWalk';
 import type { HubQueryMode, HubQuerySupport } from './querySupport';
-import { UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
+import { ORDER_PROOF, UnorderedHub, UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
+import { newestUnordered, walkUnorderedWindow } from './unorderedWalk';
 
 export type ProviderRecord = Record<string, unknown>;
 
@@ -191,7 +192,8 @@ export async function runPoll(
 	const support = readHubSupport(previous.hub);
 	const mode = queryModeFor(support, options.nowMs);
 	let refusal: string | undefined;
-	const proof: KeysetProof = { answered: support.confirmed === true };
+	let unordered: string | undefined;
+	const proof: KeysetProof = { answered: support.confirmed === true, ordered: support.ordered === true };
 
 	// Objects are independent: read concurrently, so a poll lasts as long as its slowest object.
 	const readObject = async (object: CloseObject) => {
@@ -203,12 +205,20 @@ export async function runPoll(
 				!cursor && settings.startFrom.mode === 'now'
 					? NOTHING_READ(await newestRecordCursor(sources, object, settings, requests, m))
 					: await readRecords(sources, object, settings, cursor ?? startCursor(settings.startFrom), requests, m, proof);
-			let result = await read(mode).catch((error: unknown) => {
-				if (mode !== 'keyset' || !(error instanceof UnsupportedHubQuery)) return Promise.reject(error);
-				refusal ??= error.reason;
-				return undefined;
-			});
-			fromHub = result ?? (await read('portable'));
+			// keyset -> portable -> unordered: each way needs less of the platform than the one before.
+			const attempt = async (m: HubQueryMode): Promise<ObjectRead> =>
+				await read(m).catch(async (error: unknown) => {
+					if (m === 'keyset' && error instanceof UnsupportedHubQuery) {
+						refusal ??= error.reason;
+						return await attempt('portable');
+					}
+					if (m !== 'unordered' && error instanceof UnorderedHub) {
+						unordered ??= error.reason;
+						return await attempt('unordered');
+					}
+					return await Promise.reject(error);
+				});
+			fromHub = await attempt(mode);
 		}
 		if (wantsLog) fromLog = await readLog(object, logActions);
 		// Records before log events of the same instant.
@@ -240,7 +250,7 @@ export async function runPoll(
 		state.events[outcome.value.objectType] = outcome.value.cursor;
 		for (const item of outcome.value.items) items.push(item);
 	}
-	if (wantsRecords) state.hub = nextHubSupport(support, mode, refusal, options.nowMs, proof.answered);
+	if (wantsRecords) state.hub = nextHubSupport(support, mode, refusal, options.nowMs, { answered: proof.answered, unordered, ordered: proof.ordered });
 	else if (previous.hub) state.hub = previous.hub;
 	return { items, state, requests };
 }
@@ -284,17 +294,52 @@ async function keysetList(sources: PollSources, resource: string, query: HubQuer
 async function newestRecordDate(
 	sources: PollSources,
 	object: CloseObject,
+	settings: PollSettings,
 	requests: PollResult['requests'],
 	mode: HubQueryMode,
 ): Promise<{ newest: Instant | null; first: ProviderRecord | undefined }> {
-	requests.hub++;
 	const resource = hubResourceOf(object);
+	if (mode === 'unordered') {
+		const found = await newestUnordered({
+			...portableSetup(sources, resource, settings, requests),
+			identify: (record) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
+		});
+		return { newest: found ? recordDate(found.record, 'date_updated', object) : null, first: found?.record };
+	}
+	requests.hub++;
 	const page =
 		mode === 'keyset'
 			? await keysetList(sources, resource, { orderBy: 'date_updated desc, id desc', pageSize: 1 })
 			: await sources.listHub(resource, { orderBy: 'date_updated desc', pageSize: 1 });
 	const first = page.records[0];
 	return { newest: first ? recordDate(first, 'date_updated', object) : null, first };
+}
+
+/**
+ * Portable: whether the platform kept `orderBy=date_updated desc` for the newest record. One that
+ * drops orderBy answers some record, and a walk up to its date would leave out everything newer (or,
+ * below the cursor, read nothing at all, poll after poll). A record after it is either written
+ * during this poll or proof of that: asking for the newest again tells which.
+ */
+async function checkNewest(
+	sources: PollSources,
+	object: CloseObject,
+	settings: PollSettings,
+	requests: PollResult['requests'],
+	newest: Instant,
+): Promise<void> {
+	const resource = hubResourceOf(object);
+	requests.hub++;
+	const after = await sources.listHub(resource, { where: new Literals(settings.datePattern).after(newest.us), orderBy: 'date_updated desc', pageSize: 1 });
+	const later = after.records[0];
+	if (!later) return;
+	const laterUs = recordDate(later, 'date_updated', object).us;
+	requests.hub++;
+	const again = (await sources.listHub(resource, { orderBy: 'date_updated desc', pageSize: 1 })).records[0];
+	if (again && recordDate(again, 'date_updated', object).us >= laterUs) return;
+	throw new UnorderedHub(
+		`The CRM hub did not keep orderBy=date_updated desc: it answered a record dated ${newest.at} as the newest, then ${recordId(later, object)} dated ${String(later.date_updated)}`,
+	);
 }
 
 /**
@@ -388,9 +433,13 @@ function portableSetup(sources: PollSources, resource: string, settings: PollSet
 	};
 }
 
-/** Shared by the objects of one poll: whether the platform answered a keyset query in order. */
+/**
+ * Shared by the objects of one poll: whether the platform answered a keyset query in order, and
+ * whether a page proved it sorts by date (HubQuerySupport.ordered).
+ */
 interface KeysetProof {
 	answered: boolean;
+	ordered: boolean;
 }
 
 async function readRecords(
@@ -403,20 +452,46 @@ async function readRecords(
 	proof: KeysetProof,
 ): Promise<ObjectRead> {
 	const resource = hubResourceOf(object);
-	const { newest, first: newestRecord } = await newestRecordDate(sources, object, requests, mode);
+	const { newest, first: newestRecord } = await newestRecordDate(sources, object, settings, requests, mode);
 	const collector = new RecordCollector(object, settings, start, newest);
-	if (mode === 'portable') {
+	if (mode === 'portable' || mode === 'unordered') {
 		// Nothing in the hub when the poll began: whatever is there now comes next poll.
 		if (!newest) return NOTHING_READ(start);
-		await walkPortableWindow({
+		const window = {
 			...portableSetup(sources, resource, settings, requests),
 			from: start.atUs,
 			to: newest.us,
-			identify: (record) => collector.identify(record),
-			take: (record, us, id) => collector.take(record, String(record.date_updated), us, id),
-		});
+			identify: (record: ProviderRecord) => collector.identify(record),
+			take: (record: ProviderRecord, us: number, id: string) => collector.take(record, String(record.date_updated), us, id),
+		};
+		if (mode === 'unordered') {
+			await walkUnorderedWindow(window);
+			return collector.result();
+		}
+		// Checked while the walk runs: it costs the poll no time, and a failed check discards the walk.
+		const checked = proof.ordered ? undefined : quiet(checkNewest(sources, object, settings, requests, newest));
+		await walkPortableWindow({ ...window, order: proof });
+		await checked;
 		return collector.result();
 	}
+	const checked = proof.ordered || !newest ? undefined : quiet(checkNewest(sources, object, settings, requests, newest));
+	await readKeyset(sources, resource, settings, start, requests, proof, collector, newest, newestRecord);
+	await checked;
+	return collector.result();
+}
+
+/** The keyset way: each page starts after the previous page's last (date, id). */
+async function readKeyset(
+	sources: PollSources,
+	resource: string,
+	settings: PollSettings,
+	start: PollCursor,
+	requests: PollResult['requests'],
+	proof: KeysetProof,
+	collector: RecordCollector,
+	newest: Instant | null,
+	newestRecord: ProviderRecord | undefined,
+): Promise<void> {
 	const exact = patternResolutionMicros(settings.datePattern) === 1;
 	const orderBy = 'date_updated asc, id asc';
 	let where: string | undefined =
@@ -428,6 +503,7 @@ async function readRecords(
 	};
 	let previousUs = -Infinity;
 	let previousId = '';
+	let pageWhere = where;
 	let pending: Promise<HubListing> | undefined = list({ where });
 	let keysetPage = false;
 	const readAhead = settings.maxItemsPerPoll === 0;
@@ -437,25 +513,34 @@ async function readRecords(
 		const records = page.records;
 		let next: Omit<HubQuery, 'orderBy' | 'pageSize'> | undefined;
 		const read = records.map((record) => collector.identify(record));
+		let distinct = 0;
 		for (const { us, id } of read) {
 			// Keyset pages rely on the asked order; a platform that ignores the second field is caught here.
 			if (us < previousUs || (us === previousUs && id <= previousId)) {
 				throw new UnsupportedHubQuery(`records out of the asked order (orderBy=${orderBy}): ${previousId} then ${id}`);
 			}
+			if (us !== previousUs) distinct++;
 			previousUs = us;
 			previousId = id;
 		}
+		if (distinct >= ORDER_PROOF) proof.ordered = true;
 		if (keysetPage) proof.answered = true;
+		// A full page from a platform not yet known to sort: whatever comes next starts after its last
+		// record, so the platform must count no record up to it that the page did not hold.
+		if (exact && !proof.ordered && read.length > 0 && read.length >= settings.pageSize) {
+			await checkKeysetPage(sources, resource, requests, settings.datePattern, pageWhere, read[read.length - 1]!, read.length);
+		}
 		// The next page is asked for before this one is handled: its query depends only on this page's
 		// last record, and the platform's time and ours then overlap.
 		if (read.length > 0 && read.length >= settings.pageSize) {
 			const last = read[read.length - 1];
 			// Past the newest record noted before the first page: the rest was written during this poll
 			// and lies at or after the newest date, where the next poll starts; no request for it now.
-			// Ties are placed by id only once the platform has shown it orders them so.
+			// Ties are placed by id only once the platform has shown it orders them so, and sorts at all
+			// (a platform that drops orderBy answers some record of the newest instant as its last).
 			const pastNewest =
 				newest !== null &&
-				(last.us > newest.us || (proof.answered && newestId !== undefined && last.us === newest.us && last.id >= newestId));
+				(last.us > newest.us || (proof.answered && proof.ordered && newestId !== undefined && last.us === newest.us && last.id >= newestId));
 			if (!pastNewest) {
 				// Keyset needs exact literals; with a coarse pattern follow the platform's own paging.
 				if (exact) next = { where: keysetWhere(last, settings.datePattern) };
@@ -466,11 +551,35 @@ async function readRecords(
 		// With a cap the poll may stop on this page: the next one is asked for only when it is needed.
 		if (next && readAhead) pending = list(next);
 		for (let i = 0; i < records.length; i++) {
-			if (!collector.take(records[i], read[i].at, read[i].us, read[i].id)) return collector.result();
+			if (!collector.take(records[i], read[i].at, read[i].us, read[i].id)) return;
 		}
 		if (next && !readAhead) pending = list(next);
+		if (next) pageWhere = next.where;
 	}
-	return collector.result();
+}
+
+/** See portableWalk's checkPageComplete: the same check in the keyset query's terms. */
+async function checkKeysetPage(
+	sources: PollSources,
+	resource: string,
+	requests: PollResult['requests'],
+	pattern: string,
+	pageWhere: string | undefined,
+	last: { us: number; id: string },
+	held: number,
+): Promise<void> {
+	const literal = ceqlString(formatInstant(last.us, pattern));
+	const upToLast = `(date_updated < ${literal} OR (date_updated = ${literal} AND id <= ${ceqlString(last.id)}))`;
+	requests.hub++;
+	const page = await keysetList(sources, resource, {
+		where: pageWhere ? `(${pageWhere}) AND ${upToLast}` : upToLast,
+		orderBy: 'date_updated asc, id asc',
+		pageSize: 1,
+		returnCount: true,
+	});
+	if (page.total !== undefined && page.total > held) {
+		throw new UnorderedHub(`The CRM hub did not keep orderBy=date_updated asc, id asc: it counts ${page.total} records up to ${last.id}, its page held ${held}`);
+	}
 }
 
 async function newestRecordCursor(
@@ -480,25 +589,31 @@ async function newestRecordCursor(
 	requests: PollResult['requests'],
 	mode: HubQueryMode,
 ): Promise<PollCursor> {
-	const { newest } = await newestRecordDate(sources, object, requests, mode);
+	const { newest } = await newestRecordDate(sources, object, settings, requests, mode);
 	if (!newest) return EMPTY_CURSOR;
 	// Everything already at the newest instant counts as seen; only later writes are news.
 	const exact = patternResolutionMicros(settings.datePattern) === 1;
 	const handled: Array<{ us: number; id: string }> = [];
 	const resource = hubResourceOf(object);
-	if (mode === 'portable') {
-		await walkPortableWindow({
+	if (mode === 'portable' || mode === 'unordered') {
+		const window = {
 			...portableSetup(sources, resource, settings, requests),
 			from: newest.us,
 			to: newest.us,
-			identify: (record) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
-			take: (_record, us, id) => {
+			identify: (record: ProviderRecord) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
+			take: (_record: ProviderRecord, us: number, id: string) => {
 				if (us === newest.us) handled.push({ us, id });
 				return true;
 			},
-		});
+		};
+		if (mode === 'unordered') await walkUnorderedWindow(window);
+		else {
+			await checkNewest(sources, object, settings, requests, newest);
+			await walkPortableWindow(window);
+		}
 		return settleCursor(newest, handled, EMPTY_CURSOR);
 	}
+	await checkNewest(sources, object, settings, requests, newest);
 	const literal = ceqlString(formatInstant(newest.us, settings.datePattern));
 	let where = exact ? `date_updated = ${literal}` : `date_updated >= ${literal}`;
 	let nextPage: string | undefined;
@@ -604,9 +719,10 @@ async function readEventLog(
  */
 export async function sampleItems(sources: PollSources, settings: PollSettings, previous?: PollState): Promise<TriggerItem[]> {
 	const items: TriggerItem[] = [];
-	let mode = readHubSupport(previous?.hub).query;
+	const support = readHubSupport(previous?.hub);
+	let mode: HubQueryMode = support.unordered === true ? 'unordered' : support.query;
 	for (const object of settings.objects) {
-		const newest = async () => await newestRecordDate(sources, object, { hub: 0, events: 0 }, mode);
+		const newest = async () => await newestRecordDate(sources, object, settings, { hub: 0, events: 0 }, mode);
 		const { first } = await newest().catch(async (error: unknown) => {
 			if (!(error instanceof UnsupportedHubQuery)) return Promise.reject(error);
 			mode = 'portable';

@@ -16,6 +16,7 @@ import { quiet } from '../clients/http';
 import { formatInstant, parseWithPattern, patternResolutionMicros } from './datePattern';
 import type { HubListing, HubQuery, ProviderRecord } from './index';
 import { versionKey } from './pollCursor';
+import { ORDER_PROOF, UnorderedHub } from './querySupport';
 
 /** The platform's page limit (`pagination.max` of the closeio seed); a shorter page ends a walk. */
 export const PLATFORM_PAGE_MAX = 100;
@@ -39,10 +40,17 @@ export interface PortableWindow {
 	 * early (a Limit) turns it off: the page asked for ahead would be a request for nothing.
 	 */
 	readAhead?: boolean;
+	/**
+	 * Whether the platform is known to sort by date, shared by the poll's reads. Given, a walk sets it
+	 * from a page that proves it and, while it is not set, checks every full page against the
+	 * platform's count before the next page starts after it: a platform that drops orderBy can return
+	 * a small page in date order by chance, and the records it left out would be skipped.
+	 */
+	order?: { ordered: boolean };
 }
 
 /** How the query writes instants with the user's date pattern (exact, or truncated to a unit). */
-class Literals {
+export class Literals {
 	readonly exact: boolean;
 	private readonly resolution: number;
 	constructor(private readonly pattern: string) {
@@ -55,6 +63,10 @@ class Literals {
 	}
 	quoted(us: number): string {
 		return `'${this.text(us).replace(/'/g, "''")}'`;
+	}
+	/** The instant a literal of `us` stands for: `us` itself, or the start of its bucket. */
+	start(us: number): number {
+		return this.exact ? us : parseWithPattern(this.text(us), this.pattern);
 	}
 	/** What a literal can tell apart: the instant itself, or its truncated text. */
 	bucket(us: number): string | number {
@@ -74,7 +86,7 @@ class Literals {
 	 * The start of the next bucket: a unit counted at its longest (31-day month, 366-day year) added
 	 * to the start of this one always lands inside the next one, which truncation then starts.
 	 */
-	private nextBucketStart(us: number): number {
+	nextBucketStart(us: number): number {
 		const start = parseWithPattern(this.text(us), this.pattern);
 		return parseWithPattern(this.text(start + this.resolution), this.pattern);
 	}
@@ -103,7 +115,8 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 	const endsWalk = (n: number) => n === 0 || n < Math.min(w.pageSize, PLATFORM_PAGE_MAX);
 	// A page asked for ahead may never be awaited (the walk can stop first).
 	const list = (from: string | undefined) => quiet(w.list({ where: from ? `${from} AND ${upper}` : upper, orderBy, pageSize: w.pageSize }));
-	let pending = list(w.from === null ? undefined : `date_updated >= ${lit.quoted(w.from)}`);
+	let from = w.from === null ? undefined : `date_updated >= ${lit.quoted(w.from)}`;
+	let pending = list(from);
 	for (;;) {
 		const page = await pending;
 		const records = page.records;
@@ -117,27 +130,58 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		const after = !ends && progressed && last < w.to ? `date_updated >= ${lit.quoted(last)}` : undefined;
 		const ahead = after !== undefined && w.readAhead !== false ? list(after) : undefined;
 		let previous = -Infinity;
-		for (const record of records) {
-			const { us, id } = w.identify(record);
+		let distinct = 0;
+		const read = records.map((record) => w.identify(record));
+		for (const { us, id } of read) {
 			if (us < previous) {
-				throw new Error(
-					`The CRM hub returned records out of date order for orderBy=${orderBy}; polling cannot read it reliably (record ${id})`,
-				);
+				throw new UnorderedHub(`The CRM hub returned records out of date order for orderBy=${orderBy} (record ${id})`);
 			}
+			if (us !== previous) distinct++;
 			previous = us;
-			if (takeOnce(record, us, id) === false) return;
+		}
+		if (w.order && distinct >= ORDER_PROOF) w.order.ordered = true;
+		// A full page: whatever comes next starts at `last` (or the walk ends there).
+		if (!ends && w.order && !w.order.ordered) await checkPageComplete(w, lit, from, last, read);
+		for (let i = 0; i < records.length; i++) {
+			if (takeOnce(records[i], read[i].us, read[i].id) === false) return;
 		}
 		// A short page ends the window; a page reaching `to` leaves the rest to the next poll, which
 		// starts there anyway.
 		if (ends || (progressed && last >= w.to)) return;
 		if (after !== undefined) {
+			from = after;
 			pending = ahead ?? list(after);
 			continue;
 		}
 		// The whole page is one instant: read all of it, then go on strictly after it.
 		if ((await readWholeInstant(w, lit, last, takeOnce)) === false) return;
 		if (last >= w.to) return;
-		pending = list(lit.after(last));
+		from = lit.after(last);
+		pending = list(from);
+	}
+}
+
+/**
+ * The next page starts at `last`: every record of the window before it must be on this page. The
+ * set can only lose records while it is read (a write moves one past `to`), so the platform counting
+ * more of them than the page holds means it did not sort, and left some out.
+ */
+async function checkPageComplete(
+	w: PortableWindow,
+	lit: Literals,
+	from: string | undefined,
+	last: number,
+	read: Array<{ us: number }>,
+): Promise<void> {
+	const cut = lit.start(last);
+	const before = `date_updated < ${lit.quoted(last)}`;
+	const page = await w.list({ where: from ? `${from} AND ${before}` : before, orderBy: 'date_updated asc', pageSize: 1, returnCount: true });
+	if (page.total === undefined) return;
+	const held = read.filter((r) => r.us < cut).length;
+	if (page.total > held) {
+		throw new UnorderedHub(
+			`The CRM hub did not keep orderBy=date_updated asc: it counts ${page.total} records before ${lit.text(last)}, its page held ${held}`,
+		);
 	}
 }
 

@@ -4,10 +4,11 @@
 // final version was delivered exactly once, no version twice, every delete/merge event once; with
 // the event-log sources (notes, lead status changes, optionally filtered by a to-status), every
 // such event once and no other.
-// Both query profiles of the sandbox: `full` (documented CEQL) and `seed` (only what the closeio seed
-// shows; ties shuffled per request, offset paging over the live set).
+// Four query profiles of the sandbox: `full` (documented CEQL), `seed` (only what the closeio seed
+// shows; ties shuffled per request, offset paging over the live set), and each of those with orderBy
+// dropped altogether (records come by id): `full-unordered`, `seed-unordered`.
 // A failing case prints its seed: POLL_PROPERTY_SEED=<seed> npx jest polling.property replays it
-// (-t seed or -t full picks the profile).
+// (-t 'seed query', -t 'full query', -t seed-unordered, -t full-unordered picks the profile).
 
 import type { CloseObject } from '../../../lib/items/objects';
 import type { PollSettings, PollState } from '../../../lib/polling';
@@ -45,7 +46,10 @@ interface Delivered {
 	deliveryId: string | null;
 }
 
-async function runSchedule(seed: number, ceql: CeqlProfile): Promise<void> {
+type Profile = CeqlProfile | 'full-unordered' | 'seed-unordered';
+
+async function runSchedule(seed: number, profile: Profile): Promise<void> {
+	const ceql: CeqlProfile = profile.startsWith('seed') ? 'seed' : 'full';
 	const random = rng(seed);
 	const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 	const admin = sandbox.admin;
@@ -54,7 +58,7 @@ async function runSchedule(seed: number, ceql: CeqlProfile): Promise<void> {
 	admin.clearFaults();
 	// seed: a second orderBy field ignored or refused, ties shuffled per request from this seed.
 	const extraOrderBy = seed % 2 === 0 ? 'ignore' : 'reject';
-	admin.setQueryProfile({ ceql, extraOrderBy, tieSeed: seed });
+	admin.setQueryProfile({ ceql, extraOrderBy, tieSeed: seed, orderBy: profile.endsWith('unordered') ? 'ignore' : 'honor' });
 	const instance = admin.createInstance({ name: `prop-${seed}` });
 	const sources = sandboxPollSources(sandbox, String(instance.token));
 	const objects: CloseObject[] = pick([['lead'], ['lead', 'contact'], ['contact', 'lead']] as CloseObject[][]);
@@ -122,7 +126,7 @@ async function runSchedule(seed: number, ceql: CeqlProfile): Promise<void> {
 	const poll = async (): Promise<number> => {
 		try {
 			const result = await runPoll(sources, settings, state);
-			if (process.env.DEBUG_POLL) console.log('poll ->', JSON.stringify(result.items.map((i) => [i.event, i.id.slice(0, 9), i.occurredAt?.slice(20, 26)])), JSON.stringify(result.state.records));
+			if (process.env.DEBUG_POLL) console.log('poll ->', JSON.stringify(result.items.map((i) => [i.event, i.id.slice(0, 9), i.occurredAt?.slice(20, 26)])), JSON.stringify(result.state.records), JSON.stringify(result.state.hub));
 			state = JSON.parse(JSON.stringify(result.state)) as PollState; // what static data stores
 			delivered.push(...result.items);
 			return result.items.length;
@@ -177,7 +181,7 @@ async function runSchedule(seed: number, ceql: CeqlProfile): Promise<void> {
 		quiet = n === 0 ? quiet + 1 : 0;
 	}
 
-	const context = `${ceql} seed ${seed}${ceql === 'seed' ? ` extra orderBy ${extraOrderBy}` : ''} (${startMode}, pageSize ${settings.pageSize}, cap ${settings.maxItemsPerPoll}, ${selection.objects.join('+')}${withActivities ? `, statusChanged to ${toStatus.join('') || 'any'}` : ''})`;
+	const context = `${profile} seed ${seed}${ceql === 'seed' ? ` extra orderBy ${extraOrderBy}` : ''} (${startMode}, pageSize ${settings.pageSize}, cap ${settings.maxItemsPerPoll}, ${selection.objects.join('+')}${withActivities ? `, statusChanged to ${toStatus.join('') || 'any'}` : ''})`;
 	// What existed comes from the provider's own log: writes cascade (a contact without a lead makes
 	// one, a merge moves contacts, a lead's delete takes its contacts).
 	const allEvents = admin.events();
@@ -249,7 +253,7 @@ async function runSchedule(seed: number, ceql: CeqlProfile): Promise<void> {
 	}
 }
 
-describe.each(['full', 'seed'] as const)('polling on the %s query profile: exactly once under randomized schedules', (ceql) => {
+describe.each(['full', 'seed', 'full-unordered', 'seed-unordered'] as const)('polling on the %s query profile: exactly once under randomized schedules', (profile) => {
 	// 1000 schedules per profile take minutes, longer on a loaded machine.
 	jest.setTimeout(40 * 60 * 1000);
 
@@ -259,7 +263,7 @@ describe.each(['full', 'seed'] as const)('polling on the %s query profile: exact
 		const failures: string[] = [];
 		for (const seed of seeds) {
 			try {
-				await runSchedule(seed, ceql);
+				await runSchedule(seed, profile);
 			} catch (error) {
 				failures.push((error as Error).message);
 				if (failures.length >= 5) break;

@@ -96,7 +96,8 @@ describe('what the hub supports', () => {
 		const leads = seedLeads(7, (i) => T0 + i * 10);
 		const first = await poll(readPollState(undefined), settings({ pageSize: 3 }));
 		expect(first.ids).toEqual(leads.map((l) => l.id));
-		expect(first.state.hub?.reason).toMatch(/^HTTP 400 for where=date_updated > .* OR .*: Invalid where clause: parentheses are not supported/);
+		// The first OR sent: checking the first full page against the count, or the next keyset page.
+		expect(first.state.hub?.reason).toMatch(/^HTTP 400 for where=\(?date_updated [<>] .* OR .*: Invalid where clause: parentheses are not supported/);
 	});
 
 	it('activation (Start From Now) on the seed profile never fails: it stores a cursor and the finding', async () => {
@@ -167,9 +168,30 @@ describe('querySupport (pure)', () => {
 		expect(readHubSupport({ query: 'keyset', confirmed: true })).toEqual({ query: 'keyset', confirmed: true });
 		expect(readHubSupport({ query: 'keyset', confirmed: 'yes' })).toEqual({ query: 'keyset' });
 		expect(nextHubSupport({ query: 'keyset' }, 'keyset', undefined, undefined)).toEqual({ query: 'keyset' });
-		expect(nextHubSupport({ query: 'keyset' }, 'keyset', undefined, undefined, true)).toEqual({ query: 'keyset', confirmed: true });
+		expect(nextHubSupport({ query: 'keyset' }, 'keyset', undefined, undefined, { answered: true })).toEqual({ query: 'keyset', confirmed: true });
 		expect(nextHubSupport({ query: 'keyset', confirmed: true }, 'keyset', undefined, undefined)).toEqual({ query: 'keyset', confirmed: true });
-		expect(nextHubSupport({ query: 'keyset', confirmed: true }, 'keyset', 'out of order', undefined, true).query).toBe('portable');
+		expect(nextHubSupport({ query: 'keyset', confirmed: true }, 'keyset', 'out of order', undefined, { answered: true }).query).toBe('portable');
+	});
+
+	it('an unordered finding starts polls unordered, survives them, and gives way to a keyset re-check when due', () => {
+		const found = nextHubSupport({ query: 'portable', pollsUntilRecheck: 5 }, 'portable', undefined, 1000, { unordered: 'out of date order' });
+		expect(found).toEqual({ query: 'portable', unordered: true, reason: 'out of date order', pollsUntilRecheck: RECHECK_POLLS, recheckAfter: 1000 + RECHECK_MS });
+		expect(readHubSupport(JSON.parse(JSON.stringify(found)))).toEqual(found);
+		expect(queryModeFor(found, 2000)).toBe('unordered');
+		expect(nextHubSupport(found, 'unordered', undefined, 2000)).toMatchObject({ unordered: true, pollsUntilRecheck: RECHECK_POLLS - 1 });
+		expect(queryModeFor({ ...found, pollsUntilRecheck: 0 }, 2000)).toBe('keyset');
+		// a keyset start that falls through to unordered in one poll
+		expect(nextHubSupport({ query: 'keyset' }, 'keyset', 'HTTP 400', 0, { unordered: 'desc not kept' })).toMatchObject({ query: 'portable', unordered: true, reason: 'desc not kept' });
+	});
+
+	it('order proven by a page is kept until a finding changes, never alongside unordered', () => {
+		expect(nextHubSupport({ query: 'keyset' }, 'keyset', undefined, undefined, { ordered: true })).toEqual({ query: 'keyset', ordered: true });
+		expect(nextHubSupport({ query: 'keyset', ordered: true }, 'keyset', undefined, undefined)).toEqual({ query: 'keyset', ordered: true });
+		expect(nextHubSupport({ query: 'portable', pollsUntilRecheck: 3 }, 'portable', undefined, undefined, { ordered: true })).toEqual({ query: 'portable', pollsUntilRecheck: 2, ordered: true });
+		expect(nextHubSupport({ query: 'keyset', ordered: true }, 'keyset', 'HTTP 400', undefined)).not.toHaveProperty('ordered');
+		expect(nextHubSupport({ query: 'keyset', ordered: true }, 'keyset', undefined, undefined, { unordered: 'x' })).not.toHaveProperty('ordered');
+		expect(readHubSupport({ query: 'portable', ordered: true, unordered: true })).toEqual({ query: 'portable', unordered: true });
+		expect(readHubSupport({ query: 'keyset', ordered: 'yes' })).toEqual({ query: 'keyset' });
 	});
 
 	it('only 400 and 422 count as a refused query form', () => {
