@@ -18,7 +18,7 @@ import { hubResourceOf } from '../items/objects';
 import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
 import { fromCloseEvent, fromPolledRecord, type PolledRecordContext } from '../items/normalize';
-import { Literals, walkPortableWindow } from './portableWalk';
+import { checkNewestKept, walkPortableWindow } from './portableWalk';
 import type { HubQueryMode, HubQuerySupport } from './querySupport';
 import { ORDER_PROOF, UnorderedHub, UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
 import { newestUnordered, walkUnorderedWindow } from './unorderedWalk';
@@ -315,12 +315,7 @@ async function newestRecordDate(
 	return { newest: first ? recordDate(first, 'date_updated', object) : null, first };
 }
 
-/**
- * Portable: whether the platform kept `orderBy=date_updated desc` for the newest record. One that
- * drops orderBy answers some record, and a walk up to its date would leave out everything newer (or,
- * below the cursor, read nothing at all, poll after poll). A record after it is either written
- * during this poll or proof of that: asking for the newest again tells which.
- */
+/** Portable and keyset: checkNewestKept over this object's hub resource. */
 async function checkNewest(
 	sources: PollSources,
 	object: CloseObject,
@@ -328,17 +323,12 @@ async function checkNewest(
 	requests: PollResult['requests'],
 	newest: Instant,
 ): Promise<void> {
-	const resource = hubResourceOf(object);
-	requests.hub++;
-	const after = await sources.listHub(resource, { where: new Literals(settings.datePattern).after(newest.us), orderBy: 'date_updated desc', pageSize: 1 });
-	const later = after.records[0];
-	if (!later) return;
-	const laterUs = recordDate(later, 'date_updated', object).us;
-	requests.hub++;
-	const again = (await sources.listHub(resource, { orderBy: 'date_updated desc', pageSize: 1 })).records[0];
-	if (again && recordDate(again, 'date_updated', object).us >= laterUs) return;
-	throw new UnorderedHub(
-		`The CRM hub did not keep orderBy=date_updated desc: it answered a record dated ${newest.at} as the newest, then ${recordId(later, object)} dated ${String(later.date_updated)}`,
+	await checkNewestKept(
+		{
+			...portableSetup(sources, hubResourceOf(object), settings, requests),
+			identify: (record) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
+		},
+		newest.us,
 	);
 }
 

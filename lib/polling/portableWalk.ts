@@ -162,6 +162,27 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 }
 
 /**
+ * Whether the platform kept `orderBy=date_updated desc` for the newest record (`newestUs`). One that
+ * drops orderBy answers some record, and a walk up to its date would leave out everything newer (or,
+ * below a cursor, read nothing at all, poll after poll). A record after it is either written since
+ * or proof of that: asking for the newest again tells which.
+ */
+export async function checkNewestKept(
+	w: Pick<PortableWindow, 'list' | 'datePattern' | 'identify'>,
+	newestUs: number,
+): Promise<void> {
+	const lit = new Literals(w.datePattern);
+	const later = (await w.list({ where: lit.after(newestUs), orderBy: 'date_updated desc', pageSize: 1 })).records[0];
+	if (!later) return;
+	const found = w.identify(later);
+	const again = (await w.list({ orderBy: 'date_updated desc', pageSize: 1 })).records[0];
+	if (again && w.identify(again).us >= found.us) return;
+	throw new UnorderedHub(
+		`The CRM hub did not keep orderBy=date_updated desc: it answered a record dated ${lit.text(newestUs)} as the newest, then ${found.id} dated ${lit.text(found.us)}`,
+	);
+}
+
+/**
  * The next page starts at `last`: every record of the window before it must be on this page. The
  * set can only lose records while it is read (a write moves one past `to`), so the platform counting
  * more of them than the page holds means it did not sort, and left some out.

@@ -10,7 +10,10 @@
 // platform's offset pages, whose records sharing a date come in no fixed order and shift when a
 // record changes between two pages; its upper bound is the newest matching date when the read
 // began, so a record changed during the read is read as it was, or not at all when it changed
-// before the walk reached it. Records are de-duplicated by id in both ways.
+// before the walk reached it. Records are de-duplicated by id in both ways. The walk proves the
+// platform sorts by date before it trusts a page to hold everything up to its last record (see
+// portableWalk's `order`); where it does not sort at all, the read is done the unordered way
+// (polling/unorderedWalk.ts): windows read whole against the platform's count.
 //
 // The raw CEQL is never evaluated here (the node cannot evaluate arbitrary CEQL): a platform that
 // refuses it gets a clear error naming it.
@@ -18,8 +21,10 @@
 import { parseInstant } from '../polling/datePattern';
 import { ClientError } from '../clients/errors';
 import type { HubListing, HubQuery } from '../polling';
-import { isRefusedQuery } from '../polling/querySupport';
-import { walkPortableWindow } from '../polling/portableWalk';
+import { UnorderedHub, isRefusedQuery } from '../polling/querySupport';
+import { checkNewestKept, walkPortableWindow } from '../polling/portableWalk';
+import { newestUnordered, walkUnorderedWindow } from '../polling/unorderedWalk';
+import { quiet } from '../clients/http';
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../polling/pollerConfiguration';
 import { matchesAll } from './clauseMatch';
 import type { QueryFormFinding } from './queryForm';
@@ -161,27 +166,39 @@ async function readPortable(
 		return { records: page.records, nextPage: page.nextPage, total: page.total };
 	};
 
-	// The walk's upper bound: the newest matching date now. What is written later lies beyond it.
-	const newest = (await list({ orderBy: 'date_updated desc', pageSize: 1 })).records[0];
-	if (!newest) return [];
-	const out: CloseRecord[] = [];
-	const ids = new Set<string>();
-	await walkPortableWindow({
+	let out: CloseRecord[] = [];
+	let ids = new Set<string>();
+	const source = {
 		list,
 		datePattern: DEFAULT_CLOSE_DATE_PATTERN,
 		pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
-		from: null,
-		to: dateOf(newest, resource),
-		identify: (record) => ({ us: dateOf(record, resource), id: String(record.id ?? '') }),
-		readAhead: query.limit === undefined,
-		take: (record, _us, id) => {
-			if (ids.has(id)) return true;
-			ids.add(id);
-			if (!matchesAll(record, nodeClauses)) return true;
-			out.push(record);
-			return query.limit === undefined || out.length < query.limit;
-		},
-	});
+		identify: (record: CloseRecord) => ({ us: dateOf(record, resource), id: String(record.id ?? '') }),
+	};
+	const take = (record: CloseRecord, _us: number, id: string) => {
+		if (ids.has(id)) return true;
+		ids.add(id);
+		if (!matchesAll(record, nodeClauses)) return true;
+		out.push(record);
+		return query.limit === undefined || out.length < query.limit;
+	};
+	// The walk's upper bound: the newest matching date now. What is written later lies beyond it.
+	const newest = (await list({ orderBy: 'date_updated desc', pageSize: 1 })).records[0];
+	if (!newest) return [];
+	const to = dateOf(newest, resource);
+	const checked = quiet(checkNewestKept(source, to));
+	const walked = await walkPortableWindow({ ...source, from: null, to, readAhead: query.limit === undefined, take, order: { ordered: false } })
+		.then(async () => await checked)
+		.then(
+			() => true,
+			async (error: unknown) => (error instanceof UnorderedHub ? false : await Promise.reject(error)),
+		);
+	if (walked) return out;
+	// The platform does not sort: what the walk took may have skipped records; read it all again.
+	out = [];
+	ids = new Set();
+	const found = await newestUnordered(source);
+	if (!found) return [];
+	await walkUnorderedWindow({ ...source, from: null, to: found.us, take });
 	return out;
 }
 

@@ -136,8 +136,9 @@ describe('listMatching, rich where refused (400/422)', () => {
 		const { client, request } = scriptedClient(hub);
 		const out = await listMatching(client, 'lead', { clauses: [{ field: 'name', value: 'A' }], limit: 7, pageSize: 20 }, finding());
 		expect(out.map((r) => r.id)).toEqual(['lead_000', 'lead_010', 'lead_020', 'lead_030', 'lead_040', 'lead_050', 'lead_060']);
-		// refused + newest + pages up to lead_060 (20 a page, each starting at the last date read).
-		expect(request.calls.length).toBeLessThanOrEqual(2 + 4);
+		// refused + newest + pages up to lead_060 (20 a page, each starting at the last date read), and
+		// the check of the newest record (this fake answers it again for "after the newest": 2 requests).
+		expect(request.calls.length).toBeLessThanOrEqual(2 + 4 + 2);
 	});
 });
 
@@ -223,6 +224,7 @@ describe('listMatching against the sandbox, full and seed profiles', () => {
 	const T0 = Date.UTC(2024, 4, 1, 10) * 1000;
 	beforeEach(() => {
 		sb.admin.reset();
+		sb.admin.setQueryProfile({ orderBy: 'honor' });
 		const token = String(sb.admin.createInstance().token);
 		client = new RecordsClient(plainRequest(sb.secrets, sb.closeBaseUrl), { ocBaseUrl: sb.ocBaseUrl, closeBaseUrl: sb.closeBaseUrl, elementToken: token });
 		const statuses = ['stat_SandboxPotential00000001', 'stat_SandboxQualified00000001', 'stat_SandboxCustomer00000001'];
@@ -268,6 +270,53 @@ describe('listMatching against the sandbox, full and seed profiles', () => {
 		expect(new Set(ids(seed)).size).toBe(seed.length);
 		const needsNode = clauses.some((c) => c.field !== 'date_updated');
 		expect(seedFinding.mode()).toBe(needsNode ? 'portable' : 'keyset');
+		// A platform dropping orderBy altogether (records by id): the same records, once each.
+		sb.admin.setQueryProfile({ ceql: 'seed', tieSeed: 3, orderBy: 'ignore' });
+		const unordered = await listMatching(client, 'lead', { clauses, pageSize: 20 }, finding());
+		expect(ids(unordered)).toEqual(ids(full));
+		expect(new Set(ids(unordered)).size).toBe(unordered.length);
+		sb.admin.setQueryProfile({ orderBy: 'honor' });
+	});
+
+	it('seed dropping orderBy, ids in date order: the first pages look sorted, the count check catches what they left out', async () => {
+		sb.admin.reset();
+		sb.admin.setQueryProfile({ ceql: 'seed', orderBy: 'ignore' });
+		const token = String(sb.admin.createInstance().token);
+		client = new RecordsClient(plainRequest(sb.secrets, sb.closeBaseUrl), { ocBaseUrl: sb.ocBaseUrl, closeBaseUrl: sb.closeBaseUrl, elementToken: token });
+		const seeded = sb.admin.seed({ object: 'lead', count: 30, silent: true, dateUpdated: () => T0, fields: (i) => ({ name: `Lead ${i % 2}` }) });
+		// By id: dates rise, except the last three, dated before all others.
+		const byId = [...seeded].sort((x, y) => (String(x.id) < String(y.id) ? -1 : 1));
+		byId.forEach((l, k) => sb.admin.update('lead', String(l.id), { description: `v${k}` }, { at: k >= 27 ? T0 - (30 - k) * 1000 : T0 + (k + 1) * 1000 }));
+		const clauses: FilterClause[] = [{ field: 'name', value: 'Lead 1' }];
+		const out = await listMatching(client, 'lead', { clauses, pageSize: 5 }, finding());
+		const want = sb.admin.records('lead').filter((r) => r.name === 'Lead 1').map((r) => String(r.id)).sort();
+		expect(out.map((r) => String(r.id)).sort()).toEqual(want);
+		sb.admin.setQueryProfile({ orderBy: 'honor' });
+	});
+
+	it('seed dropping orderBy, ids in date order: "desc" answers the oldest lead, and the check of the newest record sees it', async () => {
+		sb.admin.reset();
+		sb.admin.setQueryProfile({ ceql: 'seed', orderBy: 'ignore' });
+		const token = String(sb.admin.createInstance().token);
+		client = new RecordsClient(plainRequest(sb.secrets, sb.closeBaseUrl), { ocBaseUrl: sb.ocBaseUrl, closeBaseUrl: sb.closeBaseUrl, elementToken: token });
+		const seeded = sb.admin.seed({ object: 'lead', count: 8, silent: true, dateUpdated: () => T0, fields: () => ({ name: 'Lead 1' }) });
+		const byId = [...seeded].sort((x, y) => (String(x.id) < String(y.id) ? -1 : 1));
+		byId.forEach((l, k) => sb.admin.update('lead', String(l.id), { description: `v${k}` }, { at: T0 + (k + 1) * 1000 }));
+		const out = await listMatching(client, 'lead', { clauses: [{ field: 'name', value: 'Lead 1' }], pageSize: 20 }, finding());
+		expect(out.map((r) => String(r.id))).toEqual(byId.map((r) => String(r.id)));
+	});
+
+	it('seed dropping orderBy, the newest lead first by id: "desc" looks kept, and only the count check sees a one-record page hid the rest', async () => {
+		sb.admin.reset();
+		sb.admin.setQueryProfile({ ceql: 'seed', orderBy: 'ignore' });
+		const token = String(sb.admin.createInstance().token);
+		client = new RecordsClient(plainRequest(sb.secrets, sb.closeBaseUrl), { ocBaseUrl: sb.ocBaseUrl, closeBaseUrl: sb.closeBaseUrl, elementToken: token });
+		const seeded = sb.admin.seed({ object: 'lead', count: 8, silent: true, dateUpdated: () => T0, fields: () => ({ name: 'Lead 1' }) });
+		const byId = [...seeded].sort((x, y) => (String(x.id) < String(y.id) ? -1 : 1));
+		byId.forEach((l, k) => sb.admin.update('lead', String(l.id), { description: `v${k}` }, { at: k === 0 ? T0 + 100_000 : T0 + k * 1000 }));
+		const out = await listMatching(client, 'lead', { clauses: [{ field: 'name', value: 'Lead 1' }], pageSize: 1 }, finding());
+		expect(out.map((r) => String(r.id)).sort()).toEqual(byId.map((r) => String(r.id)));
+		sb.admin.setQueryProfile({ orderBy: 'honor' });
 	});
 
 	it('Limit on seed: the first matches in date order, Limit of them', async () => {
