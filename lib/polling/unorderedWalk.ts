@@ -14,7 +14,7 @@
 //   stays with what the poll delivers anyway.
 
 import type { HubListing, HubQuery, ProviderRecord } from './index';
-import { Literals, PLATFORM_PAGE_MAX } from './portableWalk';
+import { Literals, PLATFORM_PAGE_MAX, whereIgnored } from './portableWalk';
 import { versionKey } from './pollCursor';
 
 /** A window with more records than this is split by date before it is read. */
@@ -111,6 +111,8 @@ async function readWindow(
 ): Promise<Version[] | 'split'> {
 	const where = lo === null ? lit.upTo(hi) : `date_updated >= ${lit.quoted(lo)} AND ${lit.upTo(hi)}`;
 	const pageSize = Math.max(w.pageSize, PLATFORM_PAGE_MAX);
+	const lowest = lo === null ? -Infinity : lit.start(lo);
+	const highest = lit.end(hi);
 	const got = new Map<string, Version>();
 	let seen = new Set<string>();
 	let count: number | undefined;
@@ -127,6 +129,7 @@ async function readWindow(
 		const before = seen.size;
 		for (const record of page.records) {
 			const { us, id } = w.identify(record);
+			if (us < lowest || us > highest) throw whereIgnored(lit, where, id, us);
 			seen.add(id);
 			const key = versionKey(us, id);
 			if (!got.has(key)) got.set(key, { record, us, id });

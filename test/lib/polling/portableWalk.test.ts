@@ -1,8 +1,12 @@
 // The portable way against the sandbox's seed profile, in the cases the property test does not draw:
 // an instant holding more records than the platform's page (read to the end, checked against the
-// total count) and a date pattern coarser than the provider's microseconds.
+// total count) and a date pattern coarser than the provider's microseconds; and, against a fake, a
+// platform that ignores the where altogether.
 
-import type { PollState } from '../../../lib/polling';
+import type { HubListing, HubQuery, PollState, ProviderRecord } from '../../../lib/polling';
+import { formatInstant, parseInstant } from '../../../lib/polling/datePattern';
+import { walkPortableWindow } from '../../../lib/polling/portableWalk';
+import { walkUnorderedWindow } from '../../../lib/polling/unorderedWalk';
 import { readPollState, runPoll } from '../../../lib/polling';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { pollSettings, sandboxPollSources } from '../../helpers/sandboxPollSources';
@@ -67,5 +71,48 @@ describe('portable walk', () => {
 		const late = sandbox.admin.create('lead', { name: 'late' }, { at: T0 + 3 * 1000 + 999 });
 		const next = await pollUntilQuiet(state, settings);
 		expect(next.delivered).toEqual([`${late.id}@${late.date_updated}`]);
+	});
+});
+
+describe('a platform that ignores the where on a resource (paging is not seen for tasks)', () => {
+	const pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";
+	// Every request answers the same records, oldest first, whatever the where says.
+	const records = Array.from({ length: 250 }, (_, i) => ({ id: `task_${String(i).padStart(4, '0')}`, date_updated: formatInstant(T0 + i * 1000, pattern) }));
+	const ignoring = () => {
+		let requests = 0;
+		const list = async (q: HubQuery): Promise<HubListing> => {
+			requests++;
+			if (requests > 50) throw new Error('the walk kept asking');
+			return { records: records.slice(0, q.pageSize), total: records.length, nextPage: 'x' };
+		};
+		return { list, count: () => requests };
+	};
+	const identify = (r: ProviderRecord) => ({ us: parseInstant(String(r.date_updated)), id: String(r.id) });
+
+	it('the portable walk stops at the first record outside the window with an error naming it, instead of asking for the same page forever', async () => {
+		const hub = ignoring();
+		const taken: string[] = [];
+		const walk = walkPortableWindow({ list: hub.list, datePattern: pattern, pageSize: 100, from: T0 + 120_000, to: T0 + 200_000, identify, take: (_r, _us, id) => taken.push(id) > 0 });
+		await expect(walk).rejects.toThrow(/answered a record outside the asked where=date_updated >= '.*' AND date_updated <= '.*' \(task_0000, dated .*\): it does not apply date queries to this resource/);
+		expect(taken).toEqual([]);
+		expect(hub.count()).toBeLessThanOrEqual(2);
+	});
+
+	it('the unordered walk too', async () => {
+		const hub = ignoring();
+		const walk = walkUnorderedWindow({ list: hub.list, datePattern: pattern, pageSize: 100, from: T0 + 120_000, to: T0 + 200_000, identify, take: () => true });
+		await expect(walk).rejects.toThrow(/outside the asked where/);
+		expect(hub.count()).toBeLessThanOrEqual(2);
+	});
+
+	it('a poll of such a resource fails with that error and keeps its cursor', async () => {
+		const hub = ignoring();
+		const sources = {
+			listHub: async (_resource: string, q: HubQuery) => await hub.list(q),
+			listEvents: async () => ({ data: [], has_more: false }),
+		} as unknown as Parameters<typeof runPoll>[0];
+		const state = readPollState({ records: { task: { at: formatInstant(T0 + 120_000, pattern), atUs: T0 + 120_000, seen: [] } }, events: {}, hub: { query: 'portable', pollsUntilRecheck: 50, ordered: true } });
+		await expect(runPoll(sources, pollSettings({ objects: ['task'], pageSize: 100 }), state)).rejects.toThrow(/outside the asked where/);
+		expect(state.records.task?.atUs).toBe(T0 + 120_000);
 	});
 });
