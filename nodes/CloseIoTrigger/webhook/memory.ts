@@ -1,9 +1,9 @@
 /**
  * Webhook mode's module-level memories, all in one place.
  *
- * Scope: ONE n8n process. Each process that runs webhook() or the hooks (n8n's main process, and in
- * queue mode every webhook processor and worker) has its own copy; none of it is shared between
- * processes or survives a restart. What must outlive the process goes to the workflow's static data.
+ * Scope: ONE running n8n. Each n8n instance that runs webhook() or the hooks (n8n's main instance,
+ * and in queue mode every webhook processor and worker) has its own copy; none of it is shared
+ * between them or survives a restart. What must outlive a restart goes to the workflow's static data.
  */
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
