@@ -11,7 +11,7 @@ import { getInstanceId } from '../../shared/instanceLocator';
 import type { Connection } from '../../shared/transport';
 import { connect } from '../../shared/transport';
 
-/** What each platform's hub where takes, found by getAll; kept for the process's life. */
+/** What each platform's hub where takes, found by getAll; kept while n8n runs. */
 export const QUERY_FORMS = new QueryFormMemory();
 
 export class RecordsSession {

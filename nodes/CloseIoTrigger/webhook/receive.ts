@@ -92,8 +92,8 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return refuse(503, 'temporarily unavailable');
 	}
 	if (decision.status !== 200) return refuse(decision.status, decision.reason);
-	// n8n hands webhook() the static data it read for this request. Keys another process saved there
-	// (a second webhook processor in queue mode) join this process's memory before admitting, so a
+	// n8n hands webhook() the static data it read for this request. Keys another n8n instance saved there
+	// (a second webhook processor in queue mode) join this instance's memory before admitting, so a
 	// redelivery landing on another processor than the first delivery is refused once that save shows.
 	const stored = Array.isArray(data.seen) ? data.seen : [];
 	for (const key of stored) if (!memory.keys.has(key)) memory.keys.add(key);
@@ -103,7 +103,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	// n8n saves static data written here once webhook() returns (see `answer`). Keys admitted inside
 	// the interval go with the next delivery's save, a redelivery's included. n8n reads the static
 	// data from its database for each delivery: it shows whether the last save landed.
-	// Another process's save may have replaced ours, carrying our keys along: present anywhere counts.
+	// Another instance's save may have replaced ours, carrying our keys along: present anywhere counts.
 	const landed = memory.lastSaved === undefined || stored.includes(memory.lastSaved);
 	if (memory.unsaved && memory.saves.due(Date.now(), landed)) {
 		data.seen = memory.keys.toArray(SEEN_PERSISTED);
