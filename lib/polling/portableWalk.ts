@@ -13,15 +13,11 @@
 // while it is read, because it lies before `to`, the newest date noted before the poll began.
 
 import { quiet } from '../clients/http';
-import { formatInstant, parseWithPattern, patternResolutionMicros } from './datePattern';
+import { Literals, PLATFORM_PAGE_MAX, whereIgnored } from './dateLiterals';
 import type { HubListing, HubQuery, ProviderRecord } from './index';
 import { versionKey } from './pollCursor';
 import { ORDER_PROOF, UnorderedHub } from './querySupport';
-
-/** The platform's page limit (`pagination.max` of the closeio seed); a shorter page ends a walk. */
-export const PLATFORM_PAGE_MAX = 100;
-/** Reading an instant larger than a page gives up after this many pages (something else is wrong). */
-const MAX_INSTANT_PAGES = 1000;
+import { readWholeWindow } from './unorderedWalk';
 
 export interface PortableWindow {
 	list(query: HubQuery): Promise<HubListing>;
@@ -47,53 +43,6 @@ export interface PortableWindow {
 	 * a small page in date order by chance, and the records it left out would be skipped.
 	 */
 	order?: { ordered: boolean };
-}
-
-/** How the query writes instants with the user's date pattern (exact, or truncated to a unit). */
-export class Literals {
-	readonly exact: boolean;
-	private readonly resolution: number;
-	constructor(private readonly pattern: string) {
-		this.resolution = patternResolutionMicros(pattern);
-		this.exact = this.resolution === 1;
-		if (!Number.isFinite(this.resolution)) throw new Error(`Date Pattern "${pattern}" renders no time of day`);
-	}
-	text(us: number): string {
-		return formatInstant(us, this.pattern);
-	}
-	quoted(us: number): string {
-		return `'${this.text(us).replace(/'/g, "''")}'`;
-	}
-	/** The instant a literal of `us` stands for: `us` itself, or the start of its bucket. */
-	start(us: number): number {
-		return this.exact ? us : parseWithPattern(this.text(us), this.pattern);
-	}
-	/** The last instant of the bucket of `us`. */
-	end(us: number): number {
-		return this.exact ? us : this.nextBucketStart(us) - 1;
-	}
-	/** What a literal can tell apart: the instant itself, or its truncated text. */
-	bucket(us: number): string | number {
-		return this.exact ? us : this.text(us);
-	}
-	/** `date_updated` after the bucket of `us` (exclusive). */
-	after(us: number): string {
-		if (this.exact) return `date_updated > ${this.quoted(us)}`;
-		return `date_updated >= ${this.quoted(this.nextBucketStart(us))}`;
-	}
-	/** `date_updated` up to the end of the bucket of `us` (inclusive). */
-	upTo(us: number): string {
-		if (this.exact) return `date_updated <= ${this.quoted(us)}`;
-		return `date_updated < ${this.quoted(this.nextBucketStart(us))}`;
-	}
-	/**
-	 * The start of the next bucket: a unit counted at its longest (31-day month, 366-day year) added
-	 * to the start of this one always lands inside the next one, which truncation then starts.
-	 */
-	nextBucketStart(us: number): number {
-		const start = parseWithPattern(this.text(us), this.pattern);
-		return parseWithPattern(this.text(start + this.resolution), this.pattern);
-	}
 }
 
 export async function walkPortableWindow(w: PortableWindow): Promise<void> {
@@ -172,17 +121,6 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 }
 
 /**
- * A record outside the where it was asked for: the platform does not apply that query to this
- * resource (protocols.md: paging is seen for accounts, contacts and opportunities, not for tasks).
- * Reading on would repeat the same page forever; nothing correct can be built on it.
- */
-export function whereIgnored(lit: Literals, where: string, id: string, us: number): Error {
-	return new Error(
-		`The CRM hub answered a record outside the asked where=${where} (${id}, dated ${lit.text(us)}): it does not apply date queries to this resource, so it cannot be polled`,
-	);
-}
-
-/**
  * Whether the platform kept `orderBy=date_updated desc` for the newest record (`newestUs`). One that
  * drops orderBy answers some record, and a walk up to its date would leave out everything newer (or,
  * below a cursor, read nothing at all, poll after poll). A record after it is either written since
@@ -228,11 +166,8 @@ async function checkPageComplete(
 }
 
 /**
- * Every record of one instant (bucket), however many and in whatever order the platform gives them:
- * pages are read (offsets wrap around) until the distinct records seen since the platform's total
- * count last changed add up to that count. The set at an instant before `to` can only shrink while
- * it is read (records updated meanwhile move to a later date), so an unchanged count means an
- * unchanged set.
+ * Every record of one instant (bucket), however many and in whatever order the platform gives them
+ * (unorderedWalk's readWholeWindow over that one bucket).
  */
 async function readWholeInstant(
 	w: PortableWindow,
@@ -240,36 +175,8 @@ async function readWholeInstant(
 	us: number,
 	take: (record: ProviderRecord, us: number, id: string) => boolean | undefined,
 ): Promise<boolean> {
-	const where = `date_updated >= ${lit.quoted(us)} AND ${lit.upTo(us)}`;
-	const pageSize = Math.max(w.pageSize, PLATFORM_PAGE_MAX);
-	let seen = new Set<string>();
-	let count: number | undefined;
-	let nextPage: string | undefined;
-	let idle = 0;
-	for (let pages = 0; pages < MAX_INSTANT_PAGES; pages++) {
-		const page = await w.list({ where, orderBy: 'date_updated asc', pageSize, nextPage, returnCount: true });
-		if (page.total !== count) {
-			seen = new Set();
-			count = page.total;
-		}
-		const before = seen.size;
-		for (const record of page.records) {
-			const r = w.identify(record);
-			if (lit.bucket(r.us) !== lit.bucket(us)) throw whereIgnored(lit, where, r.id, r.us);
-			seen.add(r.id);
-			if (take(record, r.us, r.id) === false) return false;
-		}
-		const n = page.records.length;
-		if (count !== undefined) {
-			if (seen.size >= count) return true;
-		} else {
-			// Without a total count: a page with room to spare held everything; otherwise read until
-			// three pages in a row bring nothing new.
-			if (nextPage === undefined && n < pageSize) return true;
-			idle = seen.size === before ? idle + 1 : 0;
-			if (idle >= 3) return true;
-		}
-		nextPage = n === 0 || !page.nextPage ? undefined : page.nextPage;
-	}
-	throw new Error(`The CRM hub did not return every record dated ${lit.text(us)} after ${MAX_INSTANT_PAGES} pages`);
+	const versions = await readWholeWindow(w, lit, us, us, Infinity);
+	if (versions === 'split') return true; // not with an unbounded window
+	for (const v of versions) if (take(v.record, v.us, v.id) === false) return false;
+	return true;
 }

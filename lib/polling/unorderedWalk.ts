@@ -14,7 +14,7 @@
 //   stays with what the poll delivers anyway.
 
 import type { HubListing, HubQuery, ProviderRecord } from './index';
-import { Literals, PLATFORM_PAGE_MAX, whereIgnored } from './portableWalk';
+import { Literals, PLATFORM_PAGE_MAX, whereIgnored } from './dateLiterals';
 import { versionKey } from './pollCursor';
 
 /** A window with more records than this is split by date before it is read. */
@@ -67,7 +67,7 @@ export async function newestUnordered(s: UnorderedSource): Promise<{ us: number;
 	return best;
 }
 
-type Version = { record: ProviderRecord; us: number; id: string };
+export type Version = { record: ProviderRecord; us: number; id: string };
 
 /** Every record version in [from, to], handed to `take` in (date, id) order. */
 export async function walkUnorderedWindow(w: UnorderedWindow): Promise<void> {
@@ -75,7 +75,7 @@ export async function walkUnorderedWindow(w: UnorderedWindow): Promise<void> {
 	const windowMax = w.windowMax ?? WINDOW_MAX;
 	// [lo, hi]: inclusive instants; lo null = from the oldest. Returns false when `take` stopped.
 	const walk = async (lo: number | null, hi: number): Promise<boolean> => {
-		const read = await readWindow(w, lit, lo, hi, canSplit(lit, lo, hi) ? windowMax : Infinity);
+		const read = await readWholeWindow(w, lit, lo, hi, canSplit(lit, lo, hi) ? windowMax : Infinity);
 		if (read === 'split') {
 			const [left, right] = split(lit, lo ?? 0, hi);
 			return (await walk(lo, left)) && (await walk(right, hi));
@@ -100,9 +100,11 @@ function split(lit: Literals, lo: number, hi: number): [number, number] {
 
 /**
  * The versions in [lo, hi], read until a pass over the pages saw as many distinct records as the
- * platform counts; 'split' when the first page counts more than `max`.
+ * platform counts; 'split' when the first page counts more than `max`. The set of a window before
+ * the poll's newest date can only shrink while it is read (records updated meanwhile move to a later
+ * date), so a count unchanged since the pass began means an unchanged set.
  */
-async function readWindow(
+export async function readWholeWindow(
 	w: UnorderedSource,
 	lit: Literals,
 	lo: number | null,

@@ -3,7 +3,8 @@
 
 import { CloseClient } from '../../lib/clients/closeClient';
 import { OpenConnectorsClient } from '../../lib/clients/openConnectorsClient';
-import type { PollSettings, PollSources } from '../../lib/polling';
+import type { PollSettings, PollSources, PollState } from '../../lib/polling';
+import { readPollState, runPoll } from '../../lib/polling';
 import { hubLister } from '../../lib/polling/hubLister';
 import type { Sandbox } from '../../sandbox';
 import { plainRequest } from './plainRequest';
@@ -30,3 +31,20 @@ export const pollSettings = (over: Partial<PollSettings> = {}): PollSettings => 
 	startFrom: { mode: 'all' },
 	...over,
 });
+
+/**
+ * Polls until two polls in a row deliver nothing (50 at most), the state going through JSON as n8n's
+ * static data does; what was delivered as `id@occurredAt`, the hub requests, the last state.
+ */
+export async function pollUntilQuiet(sources: PollSources, state: PollState, settings: PollSettings) {
+	const delivered: string[] = [];
+	let requests = 0;
+	for (let quiet = 0, i = 0; quiet < 2 && i < 50; i++) {
+		const result = await runPoll(sources, settings, state);
+		state = readPollState(JSON.parse(JSON.stringify(result.state)));
+		requests += result.requests.hub;
+		delivered.push(...result.items.map((item) => `${item.id}@${item.occurredAt}`));
+		quiet = result.items.length === 0 ? quiet + 1 : 0;
+	}
+	return { delivered, requests, state };
+}

@@ -9,7 +9,7 @@ import { walkPortableWindow } from '../../../lib/polling/portableWalk';
 import { walkUnorderedWindow } from '../../../lib/polling/unorderedWalk';
 import { readPollState, runPoll } from '../../../lib/polling';
 import { startSandbox, type Sandbox } from '../../../sandbox';
-import { pollSettings, sandboxPollSources } from '../../helpers/sandboxPollSources';
+import { pollSettings, pollUntilQuiet as pollQuiet, sandboxPollSources } from '../../helpers/sandboxPollSources';
 
 let sandbox: Sandbox;
 const T0 = Date.UTC(2024, 4, 1, 10) * 1000;
@@ -26,19 +26,9 @@ beforeEach(() => {
 	sandbox.admin.setQueryProfile({ ceql: 'seed', extraOrderBy: 'reject', tieSeed: 9 });
 });
 
-async function pollUntilQuiet(state: PollState, settings = pollSettings()) {
-	const sources = sandboxPollSources(sandbox, String(sandbox.admin.createInstance({ name: 'walk' }).token));
-	const delivered: string[] = [];
-	let requests = 0;
-	for (let quiet = 0, i = 0; quiet < 2 && i < 50; i++) {
-		const result = await runPoll(sources, settings, state);
-		state = readPollState(JSON.parse(JSON.stringify(result.state)));
-		requests += result.requests.hub;
-		delivered.push(...result.items.map((item) => `${item.id}@${item.occurredAt}`));
-		quiet = result.items.length === 0 ? quiet + 1 : 0;
-	}
-	return { delivered, requests, state };
-}
+/** A fresh instance's sources each call, polled until quiet. */
+const pollUntilQuiet = async (state: PollState, settings = pollSettings()) =>
+	await pollQuiet(sandboxPollSources(sandbox, String(sandbox.admin.createInstance({ name: 'walk' }).token)), state, settings);
 
 describe('portable walk', () => {
 	jest.setTimeout(120_000);

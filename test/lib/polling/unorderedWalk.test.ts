@@ -4,12 +4,12 @@
 // are split by date; records changing while a window is read are neither lost nor doubled.
 
 import type { PollState } from '../../../lib/polling';
-import { readPollState, runPoll } from '../../../lib/polling';
+import { readPollState } from '../../../lib/polling';
 import type { HubListing, HubQuery, ProviderRecord } from '../../../lib/polling';
 import { newestUnordered, walkUnorderedWindow } from '../../../lib/polling/unorderedWalk';
 import { formatInstant, parseInstant } from '../../../lib/polling/datePattern';
 import { startSandbox, type Sandbox } from '../../../sandbox';
-import { pollSettings, sandboxPollSources } from '../../helpers/sandboxPollSources';
+import { pollSettings, pollUntilQuiet as pollQuiet, sandboxPollSources } from '../../helpers/sandboxPollSources';
 
 let sandbox: Sandbox;
 const T0 = Date.UTC(2024, 4, 1, 10) * 1000;
@@ -28,20 +28,9 @@ beforeEach(() => {
 
 const key = (r: { id?: unknown; date_updated?: unknown }) => `${String(r.id)}@${String(r.date_updated)}`;
 
-async function pollUntilQuiet(state: PollState, settings = pollSettings(), between?: (poll: number) => void) {
-	const sources = sandboxPollSources(sandbox, String(sandbox.admin.createInstance({ name: 'unordered' }).token));
-	const delivered: string[] = [];
-	let requests = 0;
-	for (let quiet = 0, i = 0; quiet < 2 && i < 50; i++) {
-		between?.(i);
-		const result = await runPoll(sources, settings, state);
-		state = readPollState(JSON.parse(JSON.stringify(result.state)));
-		requests += result.requests.hub;
-		delivered.push(...result.items.map((item) => `${item.id}@${item.occurredAt}`));
-		quiet = result.items.length === 0 ? quiet + 1 : 0;
-	}
-	return { delivered, requests, state };
-}
+/** A fresh instance's sources each call, polled until quiet. */
+const pollUntilQuiet = async (state: PollState, settings = pollSettings()) =>
+	await pollQuiet(sandboxPollSources(sandbox, String(sandbox.admin.createInstance({ name: 'unordered' }).token)), state, settings);
 
 describe('polling where the platform ignores orderBy', () => {
 	jest.setTimeout(120_000);
@@ -109,14 +98,7 @@ describe('polling where the platform ignores orderBy', () => {
 			}
 			return await listHub(resource, query);
 		};
-		let state = state0;
-		const delivered: string[] = [];
-		for (let quiet = 0, i = 0; quiet < 2 && i < 50; i++) {
-			const result = await runPoll(sources, pollSettings({ pageSize: 100 }), state);
-			state = readPollState(JSON.parse(JSON.stringify(result.state)));
-			delivered.push(...result.items.map((item) => `${item.id}@${item.occurredAt}`));
-			quiet = result.items.length === 0 ? quiet + 1 : 0;
-		}
+		const { delivered } = await pollQuiet(sources, state0, pollSettings({ pageSize: 100 }));
 		const touchedIds = new Set(touched.map((t) => String(t.id)));
 		// every untouched lead once at its only version; every touched one at its last version once
 		const expected = new Set([...leads.filter((l) => !touchedIds.has(String(l.id))).map(key), ...latest(touched).map(key)]);

@@ -239,6 +239,14 @@ describe('listMatching against the sandbox, full and seed profiles', () => {
 		});
 	});
 
+	/** An empty sandbox on the seed profile with orderBy dropped (records come by id), and a client for it. */
+	function useUnorderedSeed(): void {
+		sb.admin.reset();
+		sb.admin.setQueryProfile({ ceql: 'seed', orderBy: 'ignore' });
+		const token = String(sb.admin.createInstance().token);
+		client = new RecordsClient(plainRequest(sb.secrets, sb.closeBaseUrl), { ocBaseUrl: sb.ocBaseUrl, closeBaseUrl: sb.closeBaseUrl, elementToken: token });
+	}
+
 	const iso = (us: number) => `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 23)}${String(us % 1000).padStart(3, '0')}+00:00`;
 	const FILTERS: Array<{ name: string; clauses: FilterClause[] }> = [
 		{ name: 'none', clauses: [] },
@@ -279,10 +287,7 @@ describe('listMatching against the sandbox, full and seed profiles', () => {
 	});
 
 	it('seed dropping orderBy, ids in date order: the first pages look sorted, the count check catches what they left out', async () => {
-		sb.admin.reset();
-		sb.admin.setQueryProfile({ ceql: 'seed', orderBy: 'ignore' });
-		const token = String(sb.admin.createInstance().token);
-		client = new RecordsClient(plainRequest(sb.secrets, sb.closeBaseUrl), { ocBaseUrl: sb.ocBaseUrl, closeBaseUrl: sb.closeBaseUrl, elementToken: token });
+		useUnorderedSeed();
 		const seeded = sb.admin.seed({ object: 'lead', count: 30, silent: true, dateUpdated: () => T0, fields: (i) => ({ name: `Lead ${i % 2}` }) });
 		// By id: dates rise, except the last three, dated before all others.
 		const byId = [...seeded].sort((x, y) => (String(x.id) < String(y.id) ? -1 : 1));
@@ -295,10 +300,7 @@ describe('listMatching against the sandbox, full and seed profiles', () => {
 	});
 
 	it('seed dropping orderBy, ids in date order: "desc" answers the oldest lead, and the check of the newest record sees it', async () => {
-		sb.admin.reset();
-		sb.admin.setQueryProfile({ ceql: 'seed', orderBy: 'ignore' });
-		const token = String(sb.admin.createInstance().token);
-		client = new RecordsClient(plainRequest(sb.secrets, sb.closeBaseUrl), { ocBaseUrl: sb.ocBaseUrl, closeBaseUrl: sb.closeBaseUrl, elementToken: token });
+		useUnorderedSeed();
 		const seeded = sb.admin.seed({ object: 'lead', count: 8, silent: true, dateUpdated: () => T0, fields: () => ({ name: 'Lead 1' }) });
 		const byId = [...seeded].sort((x, y) => (String(x.id) < String(y.id) ? -1 : 1));
 		byId.forEach((l, k) => sb.admin.update('lead', String(l.id), { description: `v${k}` }, { at: T0 + (k + 1) * 1000 }));
@@ -307,10 +309,7 @@ describe('listMatching against the sandbox, full and seed profiles', () => {
 	});
 
 	it('seed dropping orderBy, the newest lead first by id: "desc" looks kept, and only the count check sees a one-record page hid the rest', async () => {
-		sb.admin.reset();
-		sb.admin.setQueryProfile({ ceql: 'seed', orderBy: 'ignore' });
-		const token = String(sb.admin.createInstance().token);
-		client = new RecordsClient(plainRequest(sb.secrets, sb.closeBaseUrl), { ocBaseUrl: sb.ocBaseUrl, closeBaseUrl: sb.closeBaseUrl, elementToken: token });
+		useUnorderedSeed();
 		const seeded = sb.admin.seed({ object: 'lead', count: 8, silent: true, dateUpdated: () => T0, fields: () => ({ name: 'Lead 1' }) });
 		const byId = [...seeded].sort((x, y) => (String(x.id) < String(y.id) ? -1 : 1));
 		byId.forEach((l, k) => sb.admin.update('lead', String(l.id), { description: `v${k}` }, { at: k === 0 ? T0 + 100_000 : T0 + k * 1000 }));
