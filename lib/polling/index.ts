@@ -18,6 +18,7 @@ import { hubResourceOf } from '../items/objects';
 import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
 import { fromCloseEvent, fromPolledRecord, type PolledRecordContext } from '../items/normalize';
+import { PLATFORM_PAGE_MAX } from './dateLiterals';
 import { checkNewestKept, walkPortableWindow } from './portableWalk';
 import type { HubQueryMode, HubQuerySupport } from './querySupport';
 import { ORDER_PROOF, UnorderedHub, UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
@@ -297,6 +298,7 @@ async function newestRecordDate(
 	settings: PollSettings,
 	requests: PollResult['requests'],
 	mode: HubQueryMode,
+	proof?: KeysetProof,
 ): Promise<{ newest: Instant | null; first: ProviderRecord | undefined }> {
 	const resource = hubResourceOf(object);
 	if (mode === 'unordered') {
@@ -307,11 +309,27 @@ async function newestRecordDate(
 		return { newest: found ? recordDate(found.record, 'date_updated', object) : null, first: found?.record };
 	}
 	requests.hub++;
+	// Until the platform is known to sort, a page of the newest records rather than one: sorted, with
+	// ORDER_PROOF dates or more, it proves the sort in the same request; out of order, it disproves it.
+	const pageSize = proof && !proof.ordered ? PLATFORM_PAGE_MAX : 1;
 	const page =
 		mode === 'keyset'
-			? await keysetList(sources, resource, { orderBy: 'date_updated desc, id desc', pageSize: 1 })
-			: await sources.listHub(resource, { orderBy: 'date_updated desc', pageSize: 1 });
+			? await keysetList(sources, resource, { orderBy: 'date_updated desc, id desc', pageSize })
+			: await sources.listHub(resource, { orderBy: 'date_updated desc', pageSize });
 	const first = page.records[0];
+	if (proof && page.records.length > 1) {
+		let previous = Infinity;
+		let distinct = 0;
+		for (const record of page.records) {
+			const { us } = recordDate(record, 'date_updated', object);
+			if (us > previous) {
+				throw new UnorderedHub(`The CRM hub returned records out of date order for orderBy=date_updated desc (record ${recordId(record, object)})`);
+			}
+			if (us !== previous) distinct++;
+			previous = us;
+		}
+		if (distinct >= ORDER_PROOF) proof.ordered = true;
+	}
 	return { newest: first ? recordDate(first, 'date_updated', object) : null, first };
 }
 
@@ -442,7 +460,7 @@ async function readRecords(
 	proof: KeysetProof,
 ): Promise<ObjectRead> {
 	const resource = hubResourceOf(object);
-	const { newest, first: newestRecord } = await newestRecordDate(sources, object, settings, requests, mode);
+	const { newest, first: newestRecord } = await newestRecordDate(sources, object, settings, requests, mode, proof);
 	const collector = new RecordCollector(object, settings, start, newest);
 	if (mode === 'portable' || mode === 'unordered') {
 		// Nothing in the hub when the poll began: whatever is there now comes next poll.

@@ -89,6 +89,16 @@ describe('runPoll', () => {
 		expect(second.ids).toEqual(sandbox.admin.records('lead').filter((r) => r.name === 'after').map((r) => `${r.id}@${r.date_updated}`));
 	});
 
+	it('the page of newest records proves the platform sorts: no page is checked against the count, then or later', async () => {
+		sandbox.admin.seed({ object: 'lead', count: 40, silent: true, dateUpdated: (i) => Date.parse('2024-05-01T10:00:00Z') * 1000 + i });
+		const first = await pollAll(readPollState(undefined), settings({ pageSize: 2 }));
+		expect(first.ids).toHaveLength(40);
+		expect(first.state.hub).toMatchObject({ query: 'keyset', ordered: true });
+		// the newest-records page, then keyset pages only: no count check (id <=), no check of the newest (date_updated > alone)
+		expect(hubQueries.filter((q) => q.includes('id <=') || /^date_updated > '[^']*' \| date_updated desc$/.test(q))).toEqual([]);
+		expect(hubQueries).toHaveLength(1 + 20);
+	});
+
 	it('keeps the cursor small: only the newest instant after reading many records', async () => {
 		sandbox.admin.seed({ object: 'lead', count: 300, silent: true, dateUpdated: (i) => Date.parse('2024-05-01T10:00:00Z') * 1000 + i });
 		const { state } = await pollAll(readPollState(undefined), settings({ pageSize: 50 }));

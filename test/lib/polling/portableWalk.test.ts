@@ -5,7 +5,7 @@
 
 import type { HubListing, HubQuery, PollState, ProviderRecord } from '../../../lib/polling';
 import { formatInstant, parseInstant } from '../../../lib/polling/datePattern';
-import { walkPortableWindow } from '../../../lib/polling/portableWalk';
+import { checkNewestKept, walkPortableWindow } from '../../../lib/polling/portableWalk';
 import { walkUnorderedWindow } from '../../../lib/polling/unorderedWalk';
 import { readPollState, runPoll } from '../../../lib/polling';
 import { startSandbox, type Sandbox } from '../../../sandbox';
@@ -104,5 +104,39 @@ describe('a platform that ignores the where on a resource (paging is not seen fo
 		const state = readPollState({ records: { task: { at: formatInstant(T0 + 120_000, pattern), atUs: T0 + 120_000, seen: [] } }, events: {}, hub: { query: 'portable', pollsUntilRecheck: 50, ordered: true } });
 		await expect(runPoll(sources, pollSettings({ objects: ['task'], pageSize: 100 }), state)).rejects.toThrow(/outside the asked where/);
 		expect(state.records.task?.atUs).toBe(T0 + 120_000);
+	});
+});
+
+describe('checkNewestKept: was the record answered for orderBy=date_updated desc the newest?', () => {
+	const pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";
+	const rec = (id: string, us: number) => ({ id, date_updated: formatInstant(us, pattern) });
+	const identify = (r: ProviderRecord) => ({ us: parseInstant(String(r.date_updated)), id: String(r.id) });
+	// answers: what "after the newest" returns, then what a second "desc" returns
+	const fake = (after: ProviderRecord[], again: ProviderRecord[]) => {
+		const asked: HubQuery[] = [];
+		const list = async (q: HubQuery): Promise<HubListing> => {
+			asked.push(q);
+			return { records: q.where ? after : again };
+		};
+		return { list, asked };
+	};
+
+	it('nothing after it: kept, one request', async () => {
+		const hub = fake([], []);
+		await expect(checkNewestKept({ list: hub.list, datePattern: pattern, identify }, T0)).resolves.toBeUndefined();
+		expect(hub.asked).toEqual([{ where: `date_updated > '${formatInstant(T0, pattern)}'`, orderBy: 'date_updated desc', pageSize: 1 }]);
+	});
+
+	it('a record after it, and the newest asked again is at least as new: a write since, kept', async () => {
+		const hub = fake([rec('lead_late', T0 + 5)], [rec('lead_later', T0 + 9)]);
+		await expect(checkNewestKept({ list: hub.list, datePattern: pattern, identify }, T0)).resolves.toBeUndefined();
+		expect(hub.asked).toHaveLength(2);
+	});
+
+	it('a record after it, and the newest asked again is older than that record: desc was not kept', async () => {
+		const hub = fake([rec('lead_late', T0 + 5)], [rec('lead_old', T0)]);
+		await expect(checkNewestKept({ list: hub.list, datePattern: pattern, identify }, T0)).rejects.toThrow(
+			/did not keep orderBy=date_updated desc: it answered a record dated .* as the newest, then lead_late dated/,
+		);
 	});
 });

@@ -67,7 +67,7 @@ describe('polling where the platform ignores orderBy', () => {
 	it.each([
 		['seed', 'the portable way', { query: 'portable', pollsUntilRecheck: 50 }],
 		['full', 'the keyset way', undefined],
-	] as const)('on the %s profile, a platform whose own order follows the dates does not fool %s: the newest-record check catches it', async (ceql, _way, hub) => {
+	] as const)('on the %s profile, a platform whose own order follows the dates does not fool %s: the check of the newest records catches it', async (ceql, _way, hub) => {
 		// Ids in date order: every page looks sorted, but "orderBy=date_updated desc" answers the OLDEST
 		// lead as the newest. A portable walk up to its date would deliver that one lead and nothing
 		// else, poll after poll; a keyset read would restart from it every poll.
@@ -79,7 +79,8 @@ describe('polling where the platform ignores orderBy', () => {
 		const { delivered, state } = await pollUntilQuiet(state0, pollSettings({ pageSize: 100 }));
 		expect(delivered).toEqual(leads.map(key));
 		expect(state.hub).toMatchObject({ query: 'portable', unordered: true });
-		expect(String(state.hub?.reason)).toMatch(/did not keep orderBy=date_updated desc/);
+		// the page of newest records came in rising dates (or, with one record, a later one was found)
+		expect(String(state.hub?.reason)).toMatch(/out of date order for orderBy=date_updated desc|did not keep orderBy=date_updated desc/);
 	});
 
 	it('a window of 2,500 records is split by date, and records written while it is read come once', async () => {
