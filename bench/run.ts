@@ -16,6 +16,7 @@ import { memoryHub } from './memoryHub';
 import { signClose, signOpenConnectors } from '../lib/webhooks/signatures';
 import { receiveWebhook } from '../lib/webhooks/webhookReceiver';
 import { benchSandbox } from '../sandbox/bench';
+import { startSandbox } from '../sandbox';
 
 const N = Number(process.env.BENCH_RECORDS ?? 100000);
 const PAGE = 200;
@@ -136,6 +137,34 @@ async function pollingBench(): Promise<void> {
 			stop();
 		}
 	}
+
+	// No goal, a figure: the unordered way (seed with orderBy dropped) beside the same first poll on
+	// seed, BENCH_UNORDERED_N records (default 10,000) with distinct dates in no id order.
+	const U = Number(process.env.BENCH_UNORDERED_N ?? 10_000);
+	const figures: Record<string, { requests: number; ms: number; items: number; hub: string }> = {};
+	for (const orderBy of ['honor', 'ignore'] as const) {
+		const sandbox = await startSandbox({ port: 0, ceql: 'seed', orderBy });
+		try {
+			const t0u = Date.UTC(2024, 4, 1, 10) * 1000;
+			sandbox.admin.seed({ object: 'lead', count: U, silent: true, dateUpdated: (i) => t0u + ((i * 7919) % U) * 1000 });
+			const request = plainRequest(sandbox.secrets, sandbox.closeBaseUrl);
+			const token = String(sandbox.admin.createInstance({ name: 'bench' }).token);
+			const sources: PollSources = { listHub: hubLister(new OpenConnectorsClient(request, sandbox.ocBaseUrl), token), listEvents: async () => ({ data: [] }) };
+			const settings = { objects: ['lead' as const], events: ['created' as const, 'updated' as const], pageSize: 100, maxItemsPerPoll: 0, datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX", includeRaw: false, startFrom: { mode: 'all' as const } };
+			const started = performance.now();
+			const result = await runPoll(sources, settings, readPollState(undefined));
+			figures[orderBy] = { requests: result.requests.hub, ms: performance.now() - started, items: result.items.length, hub: result.state.hub?.unordered ? 'unordered' : String(result.state.hub?.query) };
+		} finally {
+			await sandbox.close();
+		}
+	}
+	const pagesU = Math.ceil(U / 100);
+	const u = figures.ignore;
+	const o = figures.honor;
+	line(
+		`- seed with orderBy dropped, first poll of ${U} records (no goal)`,
+		`${u.requests} requests / ${pagesU} pages = ${(u.requests / pagesU).toFixed(3)}, ${u.ms.toFixed(0)} ms (${u.items} items, ${u.hub}); seed keeping orderBy: ${o.requests} requests, ${o.ms.toFixed(0)} ms (${o.items} items, ${o.hub})`,
+	);
 }
 
 function loadAverage(): string {
