@@ -203,6 +203,11 @@ export async function driveLoad(
 		/** Called every `progressEvery` answered requests (default 1000). */
 		onProgress?: (answered: number, elapsedMs: number) => void;
 		progressEvery?: number;
+		/**
+		 * Send at the rate n8n sustains: no new original while more than `max` deliveries that started an
+		 * execution wait for it to finish (`finished()`: n8n's count, asked every `everyMs`, default 500).
+		 */
+		backlog?: { max: number; finished: () => Promise<number>; everyMs?: number };
 	},
 ): Promise<LoadReport> {
 	type Job = { index: number; redelivery: boolean; attempt: number };
@@ -217,9 +222,23 @@ export async function driveLoad(
 	const startedAt = Date.now();
 	let last = startedAt;
 
+	let started = 0;
+	let finished = 0;
+	let pacing = true;
+	const backlog = opts.backlog;
+	const watcher = backlog
+		? (async () => {
+				while (pacing) {
+					finished = await backlog.finished().catch(() => finished);
+					await new Promise((r) => setTimeout(r, backlog.everyMs ?? 500));
+				}
+			})()
+		: undefined;
+	// Redeliveries and retries start no execution: they never wait for the backlog.
+	const full = () => backlog !== undefined && started - finished >= backlog.max;
 	const take = (): Job | undefined => {
 		if (urgent.length > 0) return urgent.shift();
-		if (next < notifications.length) return { index: next++, redelivery: false, attempt: 1 };
+		if (next < notifications.length && !full()) return { index: next++, redelivery: false, attempt: 1 };
 		return undefined;
 	};
 	const one = async (job: Job): Promise<void> => {
@@ -234,6 +253,7 @@ export async function driveLoad(
 		}
 		last = Date.now();
 		results.push(r);
+		if (!job.redelivery && r.status === 200 && !isRedeliveryAnswer(r.body)) started++;
 		if (opts.onProgress && results.length % (opts.progressEvery ?? 1000) === 0) opts.onProgress(results.length, last - startedAt);
 		if (job.redelivery) return;
 		if (r.status < 200 || r.status >= 300) {
@@ -250,7 +270,7 @@ export async function driveLoad(
 			}
 			const job = take();
 			if (!job) {
-				if (inFlight === 0) return; // nothing left, and nothing in flight can queue more
+				if (inFlight === 0 && next >= notifications.length) return; // nothing left, and nothing in flight can queue more
 				await new Promise((r) => setTimeout(r, 1));
 				continue;
 			}
@@ -265,6 +285,8 @@ export async function driveLoad(
 	try {
 		await Promise.all(Array.from({ length: opts.concurrency }, () => run()));
 	} finally {
+		pacing = false;
+		await watcher;
 		agent.destroy();
 	}
 	const latencies = results

@@ -142,6 +142,8 @@ export interface N8nInstance {
 	/** 2.x only (null on 1.x): GET /rest/workflows/:id/publication-status. */
 	publicationStatus(id: string): Promise<PublicationStatus | null>;
 	executions(workflowId: string, opts?: { includeData?: boolean }): Promise<Execution[]>;
+	/** How many of the workflow's executions have finished (any end status): one request, n8n's own count. */
+	finishedExecutions(workflowId: string): Promise<number>;
 	/**
 	 * Waits until the workflow has >= count finished executions (those matching `filter`, e.g. by mode) and
 	 * none running; returns the matching ones with data, oldest first.
@@ -813,6 +815,12 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 				cursor = page.nextCursor ?? undefined;
 			} while (cursor);
 			return all.sort((a, b) => Number(a.id) - Number(b.id));
+		},
+
+		async finishedExecutions(workflowId) {
+			const filter = JSON.stringify({ workflowId, status: ['success', 'error', 'crashed', 'canceled'] });
+			const page = await api.rest<{ count: number }>('GET', `/executions?${new URLSearchParams({ filter, limit: '1' })}`);
+			return page.count;
 		},
 
 		async waitForExecutions(workflowId, count, timeoutMs = 60_000, filter = () => true) {
