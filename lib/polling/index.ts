@@ -19,7 +19,7 @@ import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
 import { fromCloseEvent, fromPolledRecord, type PolledRecordContext } from '../items/normalize';
 import { PLATFORM_PAGE_MAX } from './dateLiterals';
-import { checkNewestKept, walkPortableWindow } from './portableWalk';
+import { checkNewestKept, walkCheckedWindow } from './portableWalk';
 import type { HubQueryMode, HubQuerySupport } from './querySupport';
 import { ORDER_PROOF, UnorderedHub, UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
 import { newestUnordered, walkUnorderedWindow } from './unorderedWalk';
@@ -302,10 +302,7 @@ async function newestRecordDate(
 ): Promise<{ newest: Instant | null; first: ProviderRecord | undefined }> {
 	const resource = hubResourceOf(object);
 	if (mode === 'unordered') {
-		const found = await newestUnordered({
-			...portableSetup(sources, resource, settings, requests),
-			identify: (record) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
-		});
+		const found = await newestUnordered(objectSource(sources, object, settings, requests));
 		return { newest: found ? recordDate(found.record, 'date_updated', object) : null, first: found?.record };
 	}
 	requests.hub++;
@@ -333,7 +330,7 @@ async function newestRecordDate(
 	return { newest: first ? recordDate(first, 'date_updated', object) : null, first };
 }
 
-/** Portable and keyset: checkNewestKept over this object's hub resource. */
+/** Keyset: checkNewestKept over this object's hub resource. */
 async function checkNewest(
 	sources: PollSources,
 	object: CloseObject,
@@ -341,13 +338,7 @@ async function checkNewest(
 	requests: PollResult['requests'],
 	newest: Instant,
 ): Promise<void> {
-	await checkNewestKept(
-		{
-			...portableSetup(sources, hubResourceOf(object), settings, requests),
-			identify: (record) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
-		},
-		newest.us,
-	);
+	await checkNewestKept(objectSource(sources, object, settings, requests), newest.us);
 }
 
 /**
@@ -428,8 +419,12 @@ class RecordCollector {
 	}
 }
 
-/** What a portable walk of one resource takes from the poll: its counted list and paging settings. */
-function portableSetup(sources: PollSources, resource: string, settings: PollSettings, requests: PollResult['requests']) {
+/**
+ * What a portable or unordered read of one object takes from the poll: its counted list, paging
+ * settings, and how a record's date and id are read.
+ */
+function objectSource(sources: PollSources, object: CloseObject, settings: PollSettings, requests: PollResult['requests']) {
+	const resource = hubResourceOf(object);
 	return {
 		readAhead: settings.maxItemsPerPoll === 0,
 		list: async (query: HubQuery) => {
@@ -438,6 +433,7 @@ function portableSetup(sources: PollSources, resource: string, settings: PollSet
 		},
 		datePattern: settings.datePattern,
 		pageSize: settings.pageSize,
+		identify: (record: ProviderRecord) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
 	};
 }
 
@@ -466,20 +462,14 @@ async function readRecords(
 		// Nothing in the hub when the poll began: whatever is there now comes next poll.
 		if (!newest) return NOTHING_READ(start);
 		const window = {
-			...portableSetup(sources, resource, settings, requests),
+			...objectSource(sources, object, settings, requests),
 			from: start.atUs,
 			to: newest.us,
 			identify: (record: ProviderRecord) => collector.identify(record),
 			take: (record: ProviderRecord, us: number, id: string) => collector.take(record, String(record.date_updated), us, id),
 		};
-		if (mode === 'unordered') {
-			await walkUnorderedWindow(window);
-			return collector.result();
-		}
-		// Checked while the walk runs: it costs the poll no time, and a failed check discards the walk.
-		const checked = proof.ordered ? undefined : quiet(checkNewest(sources, object, settings, requests, newest));
-		await walkPortableWindow({ ...window, order: proof });
-		await checked;
+		if (mode === 'unordered') await walkUnorderedWindow(window);
+		else await walkCheckedWindow({ ...window, order: proof });
 		return collector.result();
 	}
 	const checked = proof.ordered || !newest ? undefined : quiet(checkNewest(sources, object, settings, requests, newest));
@@ -605,20 +595,16 @@ async function newestRecordCursor(
 	const resource = hubResourceOf(object);
 	if (mode === 'portable' || mode === 'unordered') {
 		const window = {
-			...portableSetup(sources, resource, settings, requests),
+			...objectSource(sources, object, settings, requests),
 			from: newest.us,
 			to: newest.us,
-			identify: (record: ProviderRecord) => ({ us: recordDate(record, 'date_updated', object).us, id: recordId(record, object) }),
 			take: (_record: ProviderRecord, us: number, id: string) => {
 				if (us === newest.us) handled.push({ us, id });
 				return true;
 			},
 		};
 		if (mode === 'unordered') await walkUnorderedWindow(window);
-		else {
-			await checkNewest(sources, object, settings, requests, newest);
-			await walkPortableWindow(window);
-		}
+		else await walkCheckedWindow({ ...window, order: { ordered: false } });
 		return settleCursor(newest, handled, EMPTY_CURSOR);
 	}
 	await checkNewest(sources, object, settings, requests, newest);

@@ -121,6 +121,17 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 }
 
 /**
+ * The walk of a window whose upper bound came from `orderBy=date_updated desc`: while the platform
+ * is not known to sort, that bound is checked (checkNewestKept) as the walk runs, which costs the walk
+ * no time; a failed check fails the walk, whose reads are then worth nothing.
+ */
+export async function walkCheckedWindow(w: PortableWindow & { order: { ordered: boolean } }): Promise<void> {
+	const checked = w.order.ordered ? undefined : quiet(checkNewestKept(w, w.to));
+	await walkPortableWindow(w);
+	await checked;
+}
+
+/**
  * Whether the platform kept `orderBy=date_updated desc` for the newest record (`newestUs`). One that
  * drops orderBy answers some record, and a walk up to its date would leave out everything newer (or,
  * below a cursor, read nothing at all, poll after poll). A record after it is either written since

@@ -22,9 +22,8 @@ import { parseInstant } from '../polling/datePattern';
 import { ClientError } from '../clients/errors';
 import type { HubListing, HubQuery } from '../polling';
 import { UnorderedHub, isRefusedQuery } from '../polling/querySupport';
-import { checkNewestKept, walkPortableWindow } from '../polling/portableWalk';
+import { walkCheckedWindow } from '../polling/portableWalk';
 import { newestUnordered, walkUnorderedWindow } from '../polling/unorderedWalk';
-import { quiet } from '../clients/http';
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../polling/pollerConfiguration';
 import { matchesAll } from './clauseMatch';
 import type { QueryFormFinding } from './queryForm';
@@ -185,13 +184,10 @@ async function readPortable(
 	const newest = (await list({ orderBy: 'date_updated desc', pageSize: 1 })).records[0];
 	if (!newest) return [];
 	const to = dateOf(newest, resource);
-	const checked = quiet(checkNewestKept(source, to));
-	const walked = await walkPortableWindow({ ...source, from: null, to, readAhead: query.limit === undefined, take, order: { ordered: false } })
-		.then(async () => await checked)
-		.then(
-			() => true,
-			async (error: unknown) => (error instanceof UnorderedHub ? false : await Promise.reject(error)),
-		);
+	const walked = await walkCheckedWindow({ ...source, from: null, to, readAhead: query.limit === undefined, take, order: { ordered: false } }).then(
+		() => true,
+		async (error: unknown) => (error instanceof UnorderedHub ? false : await Promise.reject(error)),
+	);
 	if (walked) return out;
 	// The platform does not sort: what the walk took may have skipped records; read it all again.
 	out = [];
