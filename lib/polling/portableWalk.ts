@@ -14,21 +14,17 @@
 
 import { quiet } from '../clients/http';
 import { Literals, PLATFORM_PAGE_MAX, whereIgnored } from './dateLiterals';
-import type { HubListing, HubQuery, ProviderRecord } from './index';
+import type { ProviderRecord } from './index';
 import { versionKey } from './pollCursor';
 import { ORDER_PROOF, UnorderedHub } from './querySupport';
-import { readWholeWindow } from './unorderedWalk';
+import { readWholeWindow, type UnorderedSource } from './unorderedWalk';
 
-export interface PortableWindow {
-	list(query: HubQuery): Promise<HubListing>;
-	datePattern: string;
-	pageSize: number;
+/** A window of the hub to walk; its list, paging and record identity are what the unordered way reads too. */
+export interface PortableWindow extends UnorderedSource {
 	/** Inclusive lower bound (epoch us), or null for "from the oldest". */
 	from: number | null;
 	/** Inclusive upper bound (epoch us): the newest date noted before the poll. */
 	to: number;
-	/** The record's date (epoch us) and id; throws for a record without them. */
-	identify(record: ProviderRecord): { us: number; id: string };
 	/** Takes one record version, once per walk; false stops the walk (the poll's cap). */
 	take(record: ProviderRecord, us: number, id: string): boolean;
 	/**

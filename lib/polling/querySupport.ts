@@ -45,7 +45,7 @@ export class UnsupportedHubQuery extends Error {
 	}
 }
 
-/** A portable read found the platform ignoring `orderBy`: the read is redone the unordered way. */
+/** A keyset or portable read found the platform ignoring `orderBy`: the read is redone the unordered way. */
 export class UnorderedHub extends Error {
 	constructor(readonly reason: string) {
 		super(reason);

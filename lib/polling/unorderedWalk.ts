@@ -67,7 +67,7 @@ export async function newestUnordered(s: UnorderedSource): Promise<{ us: number;
 	return best;
 }
 
-export type Version = { record: ProviderRecord; us: number; id: string };
+type Version = { record: ProviderRecord; us: number; id: string };
 
 /** Every record version in [from, to], handed to `take` in (date, id) order. */
 export async function walkUnorderedWindow(w: UnorderedWindow): Promise<void> {
