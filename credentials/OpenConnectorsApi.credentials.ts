@@ -99,7 +99,7 @@ export class OpenConnectorsApi implements ICredentialType {
 	// HTTP URL (cred-class-field-documentation-url-not-http-url), which can never be camel case.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl =
-		'https://github.com/n8n-nodes-open-connectors-closeio/n8n-nodes-open-connectors-closeio#credential-set-up';
+		'https://github.com/n8n-nodes-open-connectors-closeio/n8n-nodes-open-connectors-closeio/blob/main/docs/credentials.md';
 
 	icon: Icon = { light: 'file:openConnectors.svg', dark: 'file:openConnectors.dark.svg' };
 

@@ -86,7 +86,7 @@ export async function pollClose(this: Ctx): Promise<INodeExecutionData[][] | nul
 			const items = await sampleItems(sources, settings, readPollState(staticData.polling));
 			return items.length ? [this.helpers.returnJsonArray(items as unknown as IDataObject[])] : null;
 		}
-		// nowMs paces the re-check of what the platform's queries support (see README, Polling mode).
+		// nowMs paces the re-check of what the platform's queries support (see docs/maintainers/close-io-trigger-internals.md, Polling mode).
 		const result = await runPoll(sources, settings, readPollState(staticData.polling), { nowMs: Date.now() });
 		staticData.polling = result.state as unknown as IDataObject;
 		if (result.items.length === 0) return null;

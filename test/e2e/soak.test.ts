@@ -19,7 +19,7 @@
  * lock and, past 60 s, failed some after answering 200 (LockAcquireTimeoutError): CI lost 1,251 of
  * 10,000 that way, and N8N_CONCURRENCY_PRODUCTION_LIMIT=10 only narrowed it (977 lost on a loaded
  * machine). That is n8n's database giving way under overload, for any trigger; SOAK_MAX_BACKLOG=0
- * turns pacing off to see it again (README, Webhook mode).
+ * turns pacing off to see it again (docs/maintainers/close-io-trigger-internals.md, Webhook mode).
  */
 import {
 	KEEP_EXECUTIONS_ENV,

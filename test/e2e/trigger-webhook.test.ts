@@ -218,7 +218,7 @@ describe('Close.io Trigger, webhook mode (Close -> Open Connectors -> n8n), in a
 
 	it('after an n8n restart the set-up is intact, deliveries go on, and a redelivery is still refused', () =>
 		withLogs(env, async () => {
-			// The memory is saved with a delivery, at most once a second (README): one more delivery a
+			// The memory is saved with a delivery, at most once a second (docs/maintainers/close-io-trigger-internals.md): one more delivery a
 			// second after the others makes the save that carries every key so far.
 			await sleep(1100);
 			const before = a().clock.now();

@@ -3,7 +3,7 @@
  * no second execution, on each n8n major, in one run (each version gets its own n8n and sandbox).
  * Both Close routes: relayed by Open Connectors and direct. The memory of delivered events survives
  * the restart only if n8n saved the workflow's static data written in webhook(): n8n 2.x does that
- * only when webhook() answers the request itself (README, Webhook mode, Idempotency).
+ * only when webhook() answers the request itself (docs/maintainers/close-io-trigger-internals.md, Webhook mode, Idempotency).
  *
  * Versions: N8N_E2E_RESTART_VERSIONS (space-separated), default "1.123.81 2.40.7".
  */

@@ -43,20 +43,15 @@ interface Codex {
 	resources: { primaryDocumentation: Array<{ url: string }>; credentialDocumentation: Array<{ url: string }> };
 }
 
-/** GitHub's anchor for a README heading: lower case, punctuation dropped, spaces to hyphens. */
-const githubSlug = (heading: string) =>
-	heading
-		.trim()
-		.toLowerCase()
-		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
-		.replace(/\s/g, '-');
-const readmeAnchors = new Set(
-	fs
-		.readFileSync(path.join(REPO, 'README.md'), 'utf8')
-		.split('\n')
-		.filter((line) => /^#{1,6}\s/.test(line))
-		.map((line) => githubSlug(line.replace(/^#+/, ''))),
-);
+/** Each node's page under docs/ (its "Docs" link in the editor) and the credential's page. */
+const NODE_PAGES: Record<string, string> = {
+	closeIo: 'docs/close-io.md',
+	closeIoTrigger: 'docs/close-io-trigger.md',
+	openConnectors: 'docs/sap-open-connectors.md',
+};
+const CREDENTIAL_PAGE = 'docs/credentials.md';
+/** Where GitHub shows a file of the repository's main branch. */
+const pageUrl = (file: string) => `${pkg.homepage}/blob/main/${file}`;
 
 const nodes = pkg.n8n.nodes.map((dist) => {
 	const source = path.join(REPO, dist.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
@@ -92,21 +87,20 @@ describe.each(nodes)('codex of $dist', ({ source, codexFile }) => {
 		expect(alias.map((a) => a.toLowerCase())).not.toContain(name);
 	});
 
-	it('links documentation to headings that exist in this README (the package homepage)', () => {
+	it("links its Docs to its own page under docs/ and its credential docs to the credential's page, both existing files", () => {
 		const { resources } = codex();
-		const urls = [...resources.primaryDocumentation, ...resources.credentialDocumentation].map((r) => r.url);
-		expect(resources.primaryDocumentation).toHaveLength(1);
-		expect(resources.credentialDocumentation).toHaveLength(1);
-		for (const url of urls) {
-			const [base, anchor] = url.split('#');
-			expect(base).toBe(pkg.homepage);
-			expect([...readmeAnchors]).toContain(anchor);
-		}
+		const page = NODE_PAGES[description().name];
+		expect(page).toBeDefined();
+		expect(resources.primaryDocumentation).toEqual([{ url: pageUrl(page) }]);
+		expect(resources.credentialDocumentation).toEqual([{ url: pageUrl(CREDENTIAL_PAGE) }]);
+		expect(fs.existsSync(path.join(REPO, page))).toBe(true);
 	});
 });
 
-it('the README anchors used by the codex files are computed as GitHub does', () => {
-	expect(githubSlug(' Close.io Trigger')).toBe('closeio-trigger');
-	expect(githubSlug(' SAP Open Connectors node (action)')).toBe('sap-open-connectors-node-action');
-	expect(githubSlug(' Credential set-up')).toBe('credential-set-up');
+it("the credential's documentationUrl is its page under docs/, an existing file", () => {
+	const { OpenConnectorsApi } = require(path.join(REPO, 'credentials', 'OpenConnectorsApi.credentials.ts')) as {
+		OpenConnectorsApi: new () => { documentationUrl: string };
+	};
+	expect(new OpenConnectorsApi().documentationUrl).toBe(pageUrl(CREDENTIAL_PAGE));
+	expect(fs.existsSync(path.join(REPO, CREDENTIAL_PAGE))).toBe(true);
 });
