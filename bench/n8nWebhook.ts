@@ -483,7 +483,7 @@ export interface BenchResult {
 
 /**
  * `version[:NAME=value,NAME=value]` separated by `;` -> configs. Default: n8n 1.123.81, 2.40.7 as
- * installed, and 2.40.7 with the best operator setting measured (README, Performance).
+ * installed, and 2.40.7 with the best operator setting measured (docs/maintainers/performance.md).
  */
 export function benchConfigsFrom(text: string | undefined, defaults: { rounds: number; perRound: number; rounds2x: number; perRound2x: number }): BenchConfig[] {
 	return (text ?? '')
@@ -503,7 +503,7 @@ export function benchConfigsFrom(text: string | undefined, defaults: { rounds: n
 		});
 }
 
-/** The operator setting that gave 2.x its best ratio here (README, Performance: the table). */
+/** The operator setting that gave 2.x its best ratio here (docs/maintainers/performance.md: the table). */
 export const BEST_2X_SETTING = 'N8N_EXPRESSION_ENGINE=legacy';
 export const DEFAULT_BENCH_CONFIGS = `1.123.81;2.40.7;2.40.7:${BEST_2X_SETTING}`;
 
