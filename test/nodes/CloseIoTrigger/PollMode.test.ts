@@ -218,6 +218,18 @@ describe('CloseIoTrigger polling mode', () => {
 		expect(items.map((i) => i.id)).toEqual(created.map((r) => r.id));
 	});
 
+	test('Page Size above the instance\'s 100 (saved when 500 was allowed) asks for 100; every record of a 230-record backlog comes once', async () => {
+		const { poll } = setup({ events: ['created', 'updated'], options: { pageSize: 500, startFrom: 'all' } });
+		sandbox.admin.seed({ object: 'lead', count: 230, silent: true });
+		sandbox.admin.clearLogs();
+		const { items } = await poll();
+		const asked = sandbox.admin.requests().filter((r) => r.path.endsWith('/hubs/crm/accounts')).map((r) => Number(r.query.pageSize));
+		expect(asked.length).toBeGreaterThan(0);
+		expect(Math.max(...asked)).toBeLessThanOrEqual(100);
+		expect(new Set(items.map((i) => i.id)).size).toBe(230);
+		expect(items).toHaveLength(230);
+	});
+
 	test('webhook mode: poll() returns null without any HTTP request', async () => {
 		const { poll } = setup({ mode: 'webhook' });
 		sandbox.admin.clearLogs();
