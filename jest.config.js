@@ -23,5 +23,12 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
 		},
+		{
+			// Last step of `npm test`: every request the sandbox recorded, held to the documented operations.
+			displayName: 'conformance',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/conformance/**/*.conformance.ts'],
+		},
 	],
 };

@@ -24,6 +24,7 @@ import {
 	StoreError,
 } from './store';
 import { formatCloseDate } from './time';
+import { PROBE_HEADER, bodyFieldNames, recordedQuery, recorderFromEnv } from './requestLog';
 import { CustomField, CustomFieldObject, RecordRules, Search } from './records';
 
 export type { CloseObjectType, CloseRecord, CloseEvent, SeedSpec, LeadStatus, OpportunityStatus, StatusKind } from './store';
@@ -235,6 +236,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	oc.onInstanceChanged = (inst, id) => poller.instanceChanged(inst, id);
 
 	const requestLog: RequestLogEntry[] = [];
+	// Conformance recording (sandbox/requestLog.ts): on when $SANDBOX_REQUEST_LOG_DIR is set.
+	const recorder = recorderFromEnv();
 	const hooks = new Set<(info: RequestInfo) => void | Promise<void>>();
 	let pendingBefore: Array<{ matcher: RouteMatcher; fn: (info: RequestInfo) => void | Promise<void> }> = [];
 	const delayTimers = new Set<NodeJS.Timeout>();
@@ -404,6 +407,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		};
 		try {
 			const rawBody = await readBody(req);
+			if (recorder && side !== 'admin') {
+				const base = side === 'oc' ? OC_PREFIX : side === 'close' ? CLOSE_PREFIX : '';
+				recorder.record({
+					api: side,
+					method,
+					path: path.slice(base.length),
+					query: recordedQuery(url.searchParams),
+					...bodyFieldNames(rawBody),
+					...(req.headers[PROBE_HEADER] ? { probe: true as const } : {}),
+				});
+			}
 			if (side !== 'admin') {
 				for (const h of [...hooks]) await h(info);
 				const due = pendingBefore.filter((p) => matches(p.matcher, info));

@@ -565,10 +565,10 @@ export class OpenConnectorsApi {
 		if (ps !== null && ps !== '') {
 			pageSize = Number(ps);
 			if (!Number.isInteger(pageSize) || pageSize < 1) throw ocError(400, `Invalid pageSize: ${ps}`);
-			pageSize = Math.min(pageSize, 500);
 		}
-		// The closeio seed pages Close by offset, at most `pagination.max` (100) records a page.
-		if (seed) pageSize = Math.min(pageSize, Number(inst.configuration['pagination.max']) || 100);
+		// The closeio instance pages Close by offset, at most `pagination.max` (100, the seed's
+		// configuration) records a page, in every query profile: a larger pageSize gets 100.
+		pageSize = Math.min(pageSize, Number(inst.configuration['pagination.max']) || 100);
 		let offset = 0;
 		const token = c.query.get('nextPage');
 		if (token) {

@@ -6,6 +6,7 @@ import { closeId } from './ids';
 import { CloseObjectType, CloseRecord, CloseStore, ORGANIZATION_ID, USER_ID } from './store';
 import { formatCloseDate } from './time';
 import { Clock } from './clock';
+import { phoneSearchFinds } from './phones';
 
 export type CustomFieldObject = 'lead' | 'contact' | 'opportunity';
 export const CUSTOM_FIELD_OBJECTS: readonly CustomFieldObject[] = ['lead', 'contact', 'opportunity'];
@@ -192,14 +193,10 @@ function matchesCondition(values: unknown[], condition: Query): boolean {
 	throw new ValidationError(`Unsupported condition type ${String(type)}`, { query: `Unsupported condition type ${String(type)}` });
 }
 
-function digits(value: unknown): string {
-	return String(value ?? '').replace(/[^0-9]/g, '');
-}
-
 /** Field values a regular_field reads, per object type (contact_email and contact_phone are rows of a contact). */
 function fieldValues(objectType: string, rec: Record<string, unknown>, field: string): unknown[] {
 	if (objectType === 'contact_email') return field === 'email' ? [rec.email] : [];
-	if (objectType === 'contact_phone') return field === 'phone' ? [digits(rec.phone)] : [];
+	if (objectType === 'contact_phone') return field === 'phone' ? [rec.phone] : [];
 	const v = rec[field];
 	return Array.isArray(v) ? v : [v];
 }
@@ -239,7 +236,8 @@ export class Search {
 						? [((rec.custom ?? {}) as Record<string, unknown>)[String(field.custom_field_id)]]
 						: fieldValues(objectType, rec, String(field.field_name));
 				const condition = (q.condition ?? {}) as Query;
-				if (objectType === 'contact_phone' && condition.type === 'text') return matchesCondition(values, { ...condition, value: digits(condition.value) });
+				// Close stores phones as one E.164 word: sandbox/phones.ts says what a search finds.
+				if (objectType === 'contact_phone' && condition.type === 'text') return values.some((v) => phoneSearchFinds(v, condition.value));
 				return matchesCondition(values, condition);
 			}
 			case 'has_related': {

@@ -5,6 +5,7 @@
 import { Clock } from './clock';
 import { closeId } from './ids';
 import { formatCloseDate, formatEventDate, toMicros } from './time';
+import { storePhones } from './phones';
 
 export type RecordType = 'lead' | 'contact' | 'opportunity' | 'task';
 /** Activities users log (Close routes /activity/<type>/, events `activity.<type>`). */
@@ -582,6 +583,7 @@ export class CloseStore {
 			} else this.requireLead(clean.lead_id);
 		}
 		this.applyStatus(type, clean);
+		if (type === 'contact') storePhones(clean);
 		if (typeof clean.name === 'string' && clean.display_name === undefined && (type === 'lead' || type === 'contact')) {
 			clean.display_name = clean.name;
 		}
@@ -603,6 +605,7 @@ export class CloseStore {
 		const next = { ...old } as CloseRecord;
 		const input = { ...fields };
 		this.applyStatus(type, input);
+		if (type === 'contact') storePhones(input);
 		for (const [k, v] of Object.entries(input)) {
 			if (READ_ONLY.has(k) || (type === 'lead' && (k === 'contacts' || k === 'opportunities' || k === 'tasks'))) continue;
 			if (JSON.stringify(old[k]) !== JSON.stringify(v)) {

@@ -530,7 +530,10 @@ async function readKeyset(
 		}
 		// The next page is asked for before this one is handled: its query depends only on this page's
 		// last record, and the platform's time and ours then overlap.
-		if (read.length > 0 && read.length >= settings.pageSize) {
+		// A page shorter than asked is not the end of the data (a platform may answer fewer records
+		// than asked): it ends the walk only once it reached the newest record noted before the first.
+		const shortOfNewest = newest !== null && read.length > 0 && read[read.length - 1].us < newest.us;
+		if (read.length > 0 && (read.length >= settings.pageSize || shortOfNewest)) {
 			const last = read[read.length - 1];
 			// Past the newest record noted before the first page: the rest was written during this poll
 			// and lies at or after the newest date, where the next poll starts; no request for it now.
@@ -622,7 +625,8 @@ async function newestRecordCursor(
 			const { us } = recordDate(record, 'date_updated', object);
 			if (us === newest.us) handled.push({ us, id });
 		}
-		if (page.records.length < settings.pageSize || lastId === undefined) break;
+		// Only an empty page ends this read: a shorter one may come from the platform's own page limit.
+		if (lastId === undefined) break;
 		if (exact) {
 			where = `date_updated = ${literal} AND id > ${ceqlString(lastId)}`;
 		} else {

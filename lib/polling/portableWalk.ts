@@ -61,7 +61,9 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		return w.take(record, us, id);
 	};
 
-	const endsWalk = (n: number) => n === 0 || n < Math.min(w.pageSize, PLATFORM_PAGE_MAX);
+	// A page shorter than asked is not the end of the data (a platform may answer fewer records than
+	// asked, its own page limit): it ends the walk only once it reached the window's upper bound.
+	const endsWalk = (n: number, last: number) => n === 0 || (n < Math.min(w.pageSize, PLATFORM_PAGE_MAX) && last >= w.to);
 	// A page asked for ahead may never be awaited (the walk can stop first).
 	const list = (from: string | undefined) => quiet(w.list({ where: from ? `${from} AND ${upper}` : upper, orderBy, pageSize: w.pageSize }));
 	let from = w.from === null ? undefined : `date_updated >= ${lit.quoted(w.from)}`;
@@ -75,7 +77,7 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		if (records.length === 0) return;
 		const first = w.identify(records[0]).us;
 		const last = w.identify(records[records.length - 1]).us;
-		const ends = endsWalk(records.length);
+		const ends = endsWalk(records.length, last);
 		const progressed = lit.bucket(first) !== lit.bucket(last);
 		// The next page's query depends only on this page's first and last instants, so it is asked for
 		// before this one is handled, and the platform's time and ours overlap.
@@ -98,8 +100,8 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		for (let i = 0; i < records.length; i++) {
 			if (takeOnce(records[i], read[i].us, read[i].id) === false) return;
 		}
-		// A short page ends the window; a page reaching `to` leaves the rest to the next poll, which
-		// starts there anyway.
+		// A short page at `to` ends the window; a page reaching `to` leaves the rest to the next poll,
+		// which starts there anyway.
 		if (ends || (progressed && last >= w.to)) return;
 		if (after !== undefined) {
 			from = after;

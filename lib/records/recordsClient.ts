@@ -47,7 +47,8 @@ export interface SearchPage {
 	cursor: string | null;
 }
 
-export const DEFAULT_PAGE_SIZE = 200;
+/** The closeio instance's `pagination.max` (seed): a page never holds more, so asking more is pointless. */
+export const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGES = 100000;
 
 function validId(id: string, what: string): string {

@@ -3,6 +3,7 @@
 // it, several -> refuse, naming them, and change nothing.
 
 import { ClientError } from '../clients/errors';
+import { normalizePhone, phoneSearchTerms, samePhone } from './phone';
 import type { CloseRecord } from './recordsClient';
 
 export type LeadMatchBy = 'email' | 'name' | 'url';
@@ -54,8 +55,10 @@ function contactEmailQuery(email: string): Record<string, unknown> {
 	return hasRelated('contact', 'contact_email', fieldCondition('contact_email', 'email', textCondition(email, 'phrase')));
 }
 
+/** Close stores E.164: search for that, and for the digits as typed (any match is then compared exactly). */
 function contactPhoneQuery(phone: string): Record<string, unknown> {
-	return hasRelated('contact', 'contact_phone', fieldCondition('contact_phone', 'phone', textCondition(phone, 'phrase')));
+	const terms = phoneSearchTerms(phone).map((term) => fieldCondition('contact_phone', 'phone', textCondition(term, 'phrase')));
+	return hasRelated('contact', 'contact_phone', terms.length === 1 ? terms[0] : { type: 'or', queries: terms });
 }
 
 const LEAD_FIELDS = ['id', 'name', 'display_name', 'url', 'contacts'];
@@ -87,13 +90,13 @@ export function leadMatchSearch(matchBy: LeadMatchBy, value: string): Record<str
 export function contactMatchSearch(matchBy: ContactMatchBy, value: string): Record<string, unknown> {
 	const text = required(value, matchBy);
 	if (matchBy === 'email') return searchBody('contact', contactEmailQuery(text));
-	if (matchBy === 'phone') return searchBody('contact', contactPhoneQuery(phoneDigits(text)));
+	if (matchBy === 'phone') {
+		if (normalizePhone(text).digits === '') throw new ClientError(`Upsert: the phone to match by ("${text}") has no digits`);
+		return searchBody('contact', contactPhoneQuery(text));
+	}
 	throw new ClientError(`Upsert: cannot match contacts by "${String(matchBy)}"`);
 }
 
-export function phoneDigits(value: string): string {
-	return String(value ?? '').replace(/[^0-9]/g, '');
-}
 
 function same(a: unknown, b: string): boolean {
 	return typeof a === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -115,10 +118,10 @@ function emailsOf(contact: unknown): unknown[] {
 
 function phonesOf(contact: unknown): string[] {
 	const phones = (contact as { phones?: unknown } | null)?.phones;
-	return Array.isArray(phones) ? phones.map((p) => phoneDigits(String((p as { phone?: unknown })?.phone ?? ''))) : [];
+	return Array.isArray(phones) ? phones.map((p) => String((p as { phone?: unknown })?.phone ?? '')) : [];
 }
 
-/** The search hits whose value is exactly the one asked for (case-insensitive, phones by digits). */
+/** The search hits whose value is exactly the one asked for (case-insensitive; phones as E.164, lib/records/phone.ts). */
 export function exactLeadMatches(matchBy: LeadMatchBy, value: string, hits: readonly CloseRecord[]): CloseRecord[] {
 	return hits.filter((lead) => {
 		if (matchBy === 'name') return same(lead.name, value);
@@ -130,6 +133,5 @@ export function exactLeadMatches(matchBy: LeadMatchBy, value: string, hits: read
 
 export function exactContactMatches(matchBy: ContactMatchBy, value: string, hits: readonly CloseRecord[]): CloseRecord[] {
 	if (matchBy === 'email') return hits.filter((contact) => emailsOf(contact).some((email) => same(email, value)));
-	const digits = phoneDigits(value);
-	return hits.filter((contact) => digits !== '' && phonesOf(contact).includes(digits));
+	return hits.filter((contact) => phonesOf(contact).some((phone) => samePhone(phone, value)));
 }

@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseInstant } from '../../lib/polling/datePattern';
+import { PLATFORM_PAGE_MAX } from '../../lib/polling/dateLiterals';
 import type { CloseObject, TriggerEvent } from '../../lib/items/objects';
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/polling/pollerConfiguration';
 import type { PollSettings, PollSources, StartFrom } from '../../lib/polling';
@@ -41,10 +42,13 @@ function pollSettings(ctx: Ctx): PollSettings {
 		}
 		startFrom = { mode: 'date', date };
 	}
-	const pageSize = Number(options.pageSize ?? 200);
-	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
-		throw new NodeOperationError(ctx.getNode(), `Page Size: ${String(options.pageSize)} is not between 1 and 500`);
+	const asked = Number(options.pageSize ?? PLATFORM_PAGE_MAX);
+	if (!Number.isInteger(asked) || asked < 1) {
+		throw new NodeOperationError(ctx.getNode(), `Page Size: ${String(options.pageSize)} is not a whole number of at least 1`);
 	}
+	// Workflows saved when the field allowed 500: the instance never pages more than 100 records, so
+	// a larger value is used as 100 rather than refused.
+	const pageSize = Math.min(asked, PLATFORM_PAGE_MAX);
 	const selection = readSelection(ctx);
 	return {
 		objects: recordObjectsOf(selection),

@@ -58,14 +58,25 @@ describe('CRM hub reads the Close store', () => {
 		expect(seen).toEqual(ids(sb.admin.records('lead')));
 	});
 
-	it('page, returnCount and default pageSize 200 (max 500)', async () => {
+	it('page, returnCount; at most pagination.max (100) records a page, whatever pageSize asks', async () => {
 		sb.admin.seed({ object: 'lead', count: 520, silent: true });
-		expect((await hub('accounts')).body).toHaveLength(200);
-		expect((await hub('accounts', { pageSize: '1000' })).body).toHaveLength(500);
-		const p3 = await hub('accounts', { pageSize: '200', page: '3', returnCount: 'true' });
-		expect(p3.body).toHaveLength(120);
-		expect(p3.headers.get('elements-total-count')).toBe('520');
-		expect(ids(p3.body)).toEqual(ids(sb.admin.records('lead').slice(400)));
+		expect((await hub('accounts')).body).toHaveLength(100);
+		expect((await hub('accounts', { pageSize: '1000' })).body).toHaveLength(100);
+		const p6 = await hub('accounts', { pageSize: '100', page: '6', returnCount: 'true' });
+		expect(p6.body).toHaveLength(20);
+		expect(p6.headers.get('elements-total-count')).toBe('520');
+		expect(ids(p6.body)).toEqual(ids(sb.admin.records('lead').slice(500)));
+		// A page shorter than asked is not the end: its token goes on right after it.
+		const seen: string[] = [];
+		let next: string | undefined;
+		for (;;) {
+			const r = await hub('accounts', { pageSize: '250', ...(next ? { nextPage: next } : {}) });
+			if (r.body.length === 0) break;
+			expect(r.body.length).toBeLessThanOrEqual(100);
+			seen.push(...ids(r.body));
+			next = r.headers.get('elements-next-page-token')!;
+		}
+		expect(seen).toEqual(ids(sb.admin.records('lead')));
 		expect((await hub('accounts', { nextPage: 'garbage' })).status).toBe(400);
 	});
 

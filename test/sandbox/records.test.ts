@@ -103,3 +103,36 @@ describe('Close: custom fields, users, search', () => {
 		expect((await close('POST', '/data/search/', { query: { type: 'bogus' } })).statusCode).toBe(400);
 	});
 });
+
+describe('Close: contact phones (E.164, as Close stores them) and what the search finds', () => {
+	it('stores phones as E.164; a phone search finds the one E.164 word, not national digits or spaced forms', async () => {
+		const lead = sb.admin.create('lead', { name: 'Phones' });
+		const c = sb.admin.create('contact', { lead_id: lead.id, phones: [{ phone: '(415) 555-0100', type: 'office' }, { phone: '020 7946 0958', type: 'other' }] });
+		expect(c.phones).toEqual([
+			{ phone: '+14155550100', type: 'office' },
+			// No country known: kept as typed.
+			{ phone: '020 7946 0958', type: 'other' },
+		]);
+		const find = async (value: string) => {
+			const r = await close('POST', '/data/search/', {
+				query: {
+					type: 'and',
+					queries: [
+						{ type: 'object_type', object_type: 'contact' },
+						{
+							type: 'has_related',
+							this_object_type: 'contact',
+							related_object_type: 'contact_phone',
+							related_query: { type: 'field_condition', field: { type: 'regular_field', object_type: 'contact_phone', field_name: 'phone' }, condition: { type: 'text', mode: 'phrase', value } },
+						},
+					],
+				},
+			});
+			return ((r.body as any).data as Array<{ id: string }>).map((d) => d.id);
+		};
+		expect(await find('+14155550100')).toEqual([c.id]);
+		expect(await find('14155550100')).toEqual([c.id]);
+		expect(await find('4155550100')).toEqual([]);
+		expect(await find('+1 415 555 0100')).toEqual([]);
+	});
+});

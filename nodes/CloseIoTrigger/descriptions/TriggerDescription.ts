@@ -167,10 +167,11 @@ export const triggerProperties: INodeProperties[] = [
 				displayName: 'Page Size',
 				name: 'pageSize',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 500 },
+				// The closeio instance pages Close at most `pagination.max` = 100 records a request.
+				typeOptions: { minValue: 1, maxValue: 100 },
 				displayOptions: pollingOnly,
-				default: 200,
-				description: 'Records per CRM-hub request',
+				default: 100,
+				description: 'Records per CRM-hub request, at most 100 (the closeio instance\'s page limit); a larger saved value is used as 100',
 			},
 			{
 				displayName: 'Refresh Interval (Minutes)',

@@ -25,7 +25,8 @@ describe('contact', () => {
 				{ email: 'jane@acme.example', type: 'office' },
 				{ email: 'jr@acme.example', type: 'office' },
 			],
-			phones: [{ phone: '+1 415 555 0100', type: 'office' }],
+			// Close stores and returns E.164.
+			phones: [{ phone: '+14155550100', type: 'office' }],
 			custom: { [tier.id]: 'Gold' },
 		});
 		expect(await f.ok({ resource: 'contact', operation: 'get', contactId: created.id })).toEqual([expect.objectContaining({ id: created.id })]);
@@ -58,7 +59,7 @@ describe('contact', () => {
 		expect(out.map((c) => c.name).sort()).toEqual(['A', 'B']);
 	});
 
-	it('upsert by email: creates, then updates the same contact; by phone matches on digits', async () => {
+	it('upsert by email: creates, then updates the same contact; by phone matches the E.164 number typed any common way', async () => {
 		const a = f.sandbox.admin;
 		const l = a.create('lead', { name: 'Acme' });
 		const [created] = await f.ok({ resource: 'contact', operation: 'upsert', matchBy: 'email', matchValue: 'ann@acme.example', leadId: fromList(l.id), fields: { name: 'Ann' } });
@@ -67,9 +68,16 @@ describe('contact', () => {
 		expect(again).toMatchObject({ id: created.id, title: 'VP' });
 
 		const phone = a.create('contact', { lead_id: l.id, name: 'Phoned', phones: [{ phone: '+1 (415) 555-0199', type: 'mobile' }] });
-		const [byPhone] = await f.ok({ resource: 'contact', operation: 'upsert', matchBy: 'phone', matchValue: '14155550199', fields: { title: 'Buyer' } });
-		expect(byPhone).toMatchObject({ id: phone.id, title: 'Buyer' });
+		expect(phone.phones).toEqual([{ phone: '+14155550199', type: 'mobile' }]);
+		for (const typed of ['14155550199', '(415) 555-0199', '415.555.0199', '+1 415 555 0199', '415-555-0199 x7']) {
+			const [byPhone] = await f.ok({ resource: 'contact', operation: 'upsert', matchBy: 'phone', matchValue: typed, fields: { title: `Buyer ${typed}` } });
+			expect(byPhone).toMatchObject({ id: phone.id, title: `Buyer ${typed}` });
+		}
 		expect(a.records('contact')).toHaveLength(2);
+		const uk = a.create('contact', { lead_id: l.id, name: 'London', phones: [{ phone: '+44 (0)20 7946 0958', type: 'office' }] });
+		const [byUk] = await f.ok({ resource: 'contact', operation: 'upsert', matchBy: 'phone', matchValue: '0044 20 7946 0958', fields: { title: 'UK' } });
+		expect(byUk).toMatchObject({ id: uk.id, title: 'UK' });
+		expect(a.records('contact')).toHaveLength(3);
 	});
 
 	it('upsert with several matching contacts fails naming them and writes nothing', async () => {

@@ -111,7 +111,9 @@ describe('lead: getAll', () => {
 		const result = await f.run({ resource: 'lead', operation: 'getAll', returnAll: true });
 		expect(result.items).toHaveLength(450);
 		expect(new Set(result.items.map((i) => i.json.id)).size).toBe(450);
-		expect(calls(result)).toEqual(Array(3).fill('GET /elements/api-v2/hubs/crm/accounts'));
+		// 100 a page: the closeio instance's pagination.max.
+		expect(calls(result)).toEqual(Array(5).fill('GET /elements/api-v2/hubs/crm/accounts'));
+		expect(result.recorder.requests.filter((r) => r.url.includes('/hubs/crm/')).map((r) => new URL(r.url).searchParams.get('pageSize'))).toEqual(Array(5).fill('100'));
 		expect(result.items.every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
 

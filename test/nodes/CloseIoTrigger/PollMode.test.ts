@@ -5,6 +5,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { Sandbox } from '../../../sandbox';
 import {
 	CONTRACT_KEYS,
+	instanceIdOf,
 	MICROS_DATE,
 	jsonOf,
 	pollCtx,
@@ -217,6 +218,38 @@ describe('CloseIoTrigger polling mode', () => {
 		const { items } = await poll();
 		expect(items.map((i) => i.id)).toEqual(created.map((r) => r.id));
 	});
+
+	test('Page Size above the instance\'s 100 (saved when 500 was allowed) asks for 100; every record of a 230-record backlog comes once', async () => {
+		const { poll } = setup({ events: ['created', 'updated'], options: { pageSize: 500, startFrom: 'all' } });
+		sandbox.admin.seed({ object: 'lead', count: 230, silent: true });
+		sandbox.admin.clearLogs();
+		const { items } = await poll();
+		const asked = sandbox.admin.requests().filter((r) => r.path.endsWith('/hubs/crm/accounts')).map((r) => Number(r.query.pageSize));
+		expect(asked.length).toBeGreaterThan(0);
+		expect(Math.max(...asked)).toBeLessThanOrEqual(100);
+		expect(new Set(items.map((i) => i.id)).size).toBe(230);
+		expect(items).toHaveLength(230);
+	});
+
+	test.each(['full', 'seed'] as const)(
+		'a page shorter than asked is not the end (instance pages 30, Page Size 100; %s query profile): every record comes once',
+		async (ceql) => {
+			sandbox.admin.setQueryProfile({ ceql });
+			try {
+				const { staticData, poll } = setup({ events: ['created', 'updated'], instanceId: instanceIdOf(sandbox, { 'pagination.max': '30' }), options: { pageSize: 100 } });
+				await poll();
+				expect(staticData.node?.polling).toBeDefined();
+				const created = Array.from({ length: 75 }, (_, i) => sandbox.admin.create('lead', { name: `Short page ${i}` }));
+				sandbox.admin.clearLogs();
+				const { items } = await poll();
+				const pages = sandbox.admin.requests().filter((r) => r.path.endsWith('/hubs/crm/accounts') && r.query.pageSize === '100');
+				expect(pages.length).toBeGreaterThan(2);
+				expect(items.map((i) => i.id)).toEqual(created.map((r) => r.id));
+			} finally {
+				sandbox.admin.setQueryProfile({ ceql: 'full' });
+			}
+		},
+	);
 
 	test('webhook mode: poll() returns null without any HTTP request', async () => {
 		const { poll } = setup({ mode: 'webhook' });
