@@ -1,6 +1,7 @@
 /** Webhook mode's webhook(): checks a delivery, refuses what was already delivered, starts the run. */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { persistedEntries } from '../../../lib/webhooks/seenKeys';
 import { DEFAULT_MAX_BODY_BYTES, receiveWebhook } from '../../../lib/webhooks/webhookReceiver';
 import { itemMatchesSelection } from '../../../lib/triggerEvents/selection';
 import type { Connection } from '../../shared/transport';
@@ -95,9 +96,10 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	// n8n hands webhook() the static data it read for this request. Keys another n8n instance saved there
 	// (a second webhook processor in queue mode) join this instance's memory before admitting, so a
 	// redelivery landing on another processor than the first delivery is refused once that save shows.
+	const nowMs = Date.now();
 	const stored = Array.isArray(data.seen) ? data.seen : [];
-	for (const key of stored) if (!memory.keys.has(key)) memory.keys.add(key);
-	const admitted = memory.keys.admit(decision.keys);
+	for (const [key, at] of persistedEntries(data, nowMs)) if (!memory.keys.has(key)) memory.keys.add(key, at);
+	const admitted = memory.keys.admit(decision.keys, nowMs);
 	const items = decision.items.filter((_, i) => admitted[i]);
 	if (items.length > 0) memory.unsaved = true;
 	// n8n saves static data written here once webhook() returns (see `answer`). Keys admitted inside
@@ -105,8 +107,10 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	// data from its database for each delivery: it shows whether the last save landed.
 	// Another instance's save may have replaced ours, carrying our keys along: present anywhere counts.
 	const landed = memory.lastSaved === undefined || stored.includes(memory.lastSaved);
-	if (memory.unsaved && memory.saves.due(Date.now(), landed)) {
-		data.seen = memory.keys.toArray(SEEN_PERSISTED);
+	if (memory.unsaved && memory.saves.due(nowMs, landed)) {
+		const persisted = memory.keys.persist(SEEN_PERSISTED);
+		data.seen = persisted.seen;
+		data.seenAt = persisted.seenAt;
 		memory.lastSaved = data.seen[data.seen.length - 1];
 		memory.unsaved = false;
 	}

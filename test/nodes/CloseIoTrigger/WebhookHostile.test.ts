@@ -129,7 +129,7 @@ function cases(): Case[] {
 		// Signatures, direct route
 		{ name: 'direct: unsigned', status: 401, route: 'direct', body: goodClose, headers: JSON_CT },
 		{ name: 'direct: Open Connectors signature on the direct route', status: 401, route: 'direct', ...ocSigned(goodClose) },
-		{ name: 'direct: stale timestamp (10 min)', status: 401, route: 'direct', ...closeSigned(goodClose, String(Math.floor(Date.now() / 1000) - 600)) },
+		{ name: 'direct: stale timestamp (past the 73 h retry horizon)', status: 401, route: 'direct', ...closeSigned(goodClose, String(Math.floor(Date.now() / 1000) - 73 * 3600 - 60)) },
 		{ name: 'direct: timestamp in the future (10 min)', status: 401, route: 'direct', ...closeSigned(goodClose, String(Math.floor(Date.now() / 1000) + 600)) },
 		{ name: 'direct: missing timestamp', status: 401, route: 'direct', body: goodClose, headers: { ...JSON_CT, 'close-sig-hash': signClose(closeKey, now(), goodClose) } },
 		{ name: 'direct: hash of another key', status: 401, route: 'direct', ...closeSigned(goodClose, now(), 'ab'.repeat(32)) },
