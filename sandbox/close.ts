@@ -415,7 +415,14 @@ export class CloseApi {
 	}
 
 	private listWebhooks(): Reply {
-		return { status: 200, body: { data: [...this.subscriptions.values()].map((s) => this.publicSub(s)), has_more: false } };
+		// Close documents no response for the list (close-webhooks-api-openapi.yml); the signature
+		// key is documented on GET /webhook/{id}/ (and create/update) only: the strictest reading
+		// keeps it out of the list, so no client may rely on it there.
+		const listed = [...this.subscriptions.values()].map((s) => {
+			const { signature_key: _key, ...rest } = this.publicSub(s);
+			return rest;
+		});
+		return { status: 200, body: { data: listed, has_more: false } };
 	}
 
 	private validate(b: Record<string, unknown>, partial: boolean): Record<string, string> {

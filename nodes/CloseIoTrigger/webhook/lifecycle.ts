@@ -18,7 +18,7 @@ import { getInstanceId } from '../../shared/instanceLocator';
 import type { Connection } from '../../shared/transport';
 import { connect } from '../../shared/transport';
 import { needsCloseEvents, readSelection, recordObjectsOf } from '../selection';
-import { closeKeyCache, moduleSetups } from './memory';
+import { closeKeyCache, closeKeyCacheKey, moduleSetups } from './memory';
 import type { Setup } from './staticData';
 import { instanceEventsFor, routeOf, sameNodeUrl, setupAt, staticOf } from './staticData';
 
@@ -133,14 +133,15 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 					status: 'active',
 				});
 				for (const extra of existing.slice(1)) await p.connection.close.deleteWebhook(extra.id);
-				if (!sub.signature_key) sub = { ...sub, signature_key: existing[0].signature_key };
+				// The key is documented on GET /webhook/{id}/, never in the list.
+				if (!sub.signature_key && p.route === 'direct') sub = (await p.connection.close.getWebhook(sub.id)) ?? sub;
 			} else {
 				sub = await p.connection.close.createWebhook({ url: p.subscriptionUrl, events: wanted });
 			}
 			setup.subscriptionId = sub.id;
 			if (p.route === 'direct' && sub.signature_key) {
 				setup.closeSignatureKey = sub.signature_key;
-				closeKeyCache.set(sub.id, sub.signature_key);
+				closeKeyCache.set(closeKeyCacheKey(sub.id, p.url), sub.signature_key);
 			}
 		}
 	} catch (error) {
@@ -199,6 +200,6 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 	if (data.setups) delete data.setups[url];
 	moduleSetups.delete(url);
 	closeKeyCache.delete(url);
-	if (setup?.subscriptionId) closeKeyCache.delete(setup.subscriptionId);
+	if (setup?.subscriptionId) closeKeyCache.delete(closeKeyCacheKey(setup.subscriptionId, url));
 	return true;
 }

@@ -44,8 +44,16 @@ const memories = new Map<string, Memory>();
 export const keyCache = new Map<string, { key: string; until: number }>();
 export const KEY_TTL_MS = 60_000;
 
-/** Close subscription keys, by subscription id (or by URL when the delivery named none). */
+/** Close subscription keys, by subscription id and node (or by URL when the delivery named none): see closeKeyCacheKey. */
 export const closeKeyCache = new Map<string, string>();
+
+/**
+ * A subscription's key lends itself only to the node it points at: cached per subscription id AND
+ * the node's webhook path (the same for its test and production URL), never per id alone.
+ */
+export function closeKeyCacheKey(subscriptionId: string, url: string): string {
+	return `${subscriptionId}@${url.split('/').slice(-2).join('/')}`;
+}
 
 // Test listeners run create() and delete() with static data of their own (n8n 1.x starts it
 // empty), so what one URL's set-up needs to know of the other is also kept in this module.

@@ -122,3 +122,34 @@ describe('a Close retry that kept its first signature', () => {
 		}
 	});
 });
+
+describe('the Close signature key', () => {
+	test('a process that never saw the set-up reads it from GET /webhook/{id}/ (the id the delivery names), once, never from the list', async () => {
+		const fresh = freshTrigger();
+		sandbox.admin.clearLogs();
+		const nodeId = uniqueNodeId();
+		expect(await post(fresh, {}, nodeId, delivery('ev_keyread1'), 0)).toEqual({ status: 200, executions: 1 });
+		expect(await post(fresh, {}, nodeId, delivery('ev_keyread2'), 0)).toEqual({ status: 200, executions: 1 });
+		const webhookReads = sandbox.admin
+			.requests()
+			.filter((r) => r.path.includes('/webhook/'))
+			.map((r) => `${r.method} ${r.path.replace(/^.*\/api\/v1/, '')}`);
+		expect(webhookReads).toEqual([`GET /webhook/${subscriptionId}/`]);
+	});
+
+	test('a subscription that points elsewhere lends no key: 401', async () => {
+		const elsewhere = sandbox.admin.createWebhook({ url: 'https://elsewhere.example.test/hook', events: [{ object_type: 'lead', action: 'created' }] });
+		const body = Buffer.from(delivery('ev_elsewhere').toString().replace(subscriptionId, elsewhere.id));
+		const ts = String(Math.floor(Date.now() / 1000));
+		const ctx = webhookCtx({
+			sandbox,
+			params,
+			staticData: {},
+			nodeId: uniqueNodeId(),
+			url: URL,
+			request: { method: 'POST', headers: { 'Content-Type': 'application/json', 'close-sig-timestamp': ts, 'close-sig-hash': signClose(elsewhere.signature_key, ts, body) }, rawBody: body },
+		});
+		const result = await freshTrigger().webhook.call(ctx);
+		expect({ status: ctx.recorder.response.statusCode, ran: result.workflowData !== undefined }).toEqual({ status: 401, ran: false });
+	});
+});
