@@ -59,8 +59,20 @@ const READ_ONLY_PATHS: Record<string, CloseObjectType> = {
 	'activity/task_completed': 'task_completed',
 };
 
+/**
+ * How deliveries are signed. Close does not document that a retry is signed again: by default a
+ * retry carries its FIRST timestamp and hash, up to 72 h old (the strictest reading for receivers).
+ * `resignRetries` signs each attempt afresh; `timestampOffsetSeconds` shifts every timestamp (a
+ * negative value plays a first attempt made that long ago, e.g. an outage already under way).
+ */
+export interface CloseDeliverySigning {
+	resignRetries: boolean;
+	timestampOffsetSeconds: number;
+}
+
 export class CloseApi {
 	readonly subscriptions = new Map<string, WebhookSubscription>();
+	readonly signing: CloseDeliverySigning = { resignRetries: false, timestampOffsetSeconds: 0 };
 	readonly legacy = new Set<string>();
 	private windowStart = 0;
 	private windowCount = 0;
@@ -83,6 +95,8 @@ export class CloseApi {
 		this.subscriptions.clear();
 		this.legacy.clear();
 		this.windowCount = 0;
+		this.signing.resignRetries = false;
+		this.signing.timestampOffsetSeconds = 0;
 	}
 
 	/** Basic auth: API key as the user name, any password. */
@@ -401,7 +415,14 @@ export class CloseApi {
 	}
 
 	private listWebhooks(): Reply {
-		return { status: 200, body: { data: [...this.subscriptions.values()].map((s) => this.publicSub(s)), has_more: false } };
+		// Close documents no response for the list (close-webhooks-api-openapi.yml); the signature
+		// key is documented on GET /webhook/{id}/ (and create/update) only: the strictest reading
+		// keeps it out of the list, so no client may rely on it there.
+		const listed = [...this.subscriptions.values()].map((s) => {
+			const { signature_key: _key, ...rest } = this.publicSub(s);
+			return rest;
+		});
+		return { status: 200, body: { data: listed, has_more: false } };
 	}
 
 	private validate(b: Record<string, unknown>, partial: boolean): Record<string, string> {
@@ -531,6 +552,7 @@ export class CloseApi {
 		const scale = this.retryScale();
 		// Today's API: 10 s doubling, capped at 20 min, for 72 h. Legacy: 3 attempts 5 min apart.
 		let elapsed = 0;
+		let first: { body: Buffer; headers: Record<string, string> } | undefined;
 		const delayAfter = (attempt: number): number | undefined => {
 			if (legacy) return attempt < 3 ? 300_000 * scale : undefined;
 			const d = Math.min(10_000 * 2 ** (attempt - 1), 1_200_000);
@@ -547,13 +569,15 @@ export class CloseApi {
 			stillWanted: () => this.subscriptions.get(s.id)?.status === 'active',
 			delayAfter,
 			build: () => {
+				if (first && !this.signing.resignRetries) return first;
 				// Wall-clock seconds, not the sandbox clock: receivers compare it with their own time.
-				const ts = String(Math.floor(Date.now() / 1000));
+				const ts = String(Math.floor(Date.now() / 1000) + this.signing.timestampOffsetSeconds);
 				const sig = createHmac('sha256', Buffer.from(key, 'hex')).update(ts).update(body).digest('hex');
-				return {
+				first = {
 					body,
 					headers: { 'Content-Type': 'application/json', 'close-sig-timestamp': ts, 'close-sig-hash': sig, 'User-Agent': 'Close-Webhooks-Sandbox' },
 				};
+				return first;
 			},
 		});
 	}

@@ -4,7 +4,7 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { CLOSE_PREFIX, CloseApi, RateLimitOptions, WebhookSubscription, isCloseType } from './close';
+import { CLOSE_PREFIX, CloseApi, CloseDeliverySigning, RateLimitOptions, WebhookSubscription, isCloseType } from './close';
 import { Clock } from './clock';
 import { Fault, FaultSpec, Faults } from './faults';
 import { DeliveryRecord, Outbox } from './outbound';
@@ -31,7 +31,7 @@ export type { CloseObjectType, CloseRecord, CloseEvent, SeedSpec, LeadStatus, Op
 export type { FaultSpec, Fault } from './faults';
 export type { DeliveryRecord } from './outbound';
 export type { Instance, CeqlProfile, QueryProfile } from './openConnectors';
-export type { WebhookSubscription } from './close';
+export type { WebhookSubscription, CloseDeliverySigning } from './close';
 export type { CustomField, CustomFieldObject } from './records';
 
 export interface SandboxOptions {
@@ -146,6 +146,8 @@ export interface SandboxAdmin {
 	/** Lead or opportunity statuses (the list GET /status/<kind>/ serves; live, not a copy). */
 	statuses(kind: StatusKind): Array<LeadStatus | OpportunityStatus>;
 	setLegacyFormat(subscriptionId: string, legacy: boolean): void;
+	/** How Close signs its retries (default: a retry keeps its first timestamp and hash); kept until reset(). */
+	closeDeliverySigning(change?: Partial<CloseDeliverySigning>): CloseDeliverySigning;
 	/** The CRM hub's query profile (kept across reset()). */
 	queryProfile(): QueryProfile;
 	setQueryProfile(profile: Partial<QueryProfile>): QueryProfile;
@@ -342,6 +344,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		webhooks: () => [...closeApi.subscriptions.values()].map((s) => ({ ...closeApi.publicSub(s), legacy: closeApi.legacy.has(s.id) })),
 		createWebhook: (body) => closeApi.createSubscription(body as unknown as Record<string, unknown>),
 		statuses: (kind) => store.statuses(kind),
+		closeDeliverySigning: (change) => ({ ...Object.assign(closeApi.signing, change ?? {}) }),
 		setLegacyFormat(id, legacy) {
 			if (!closeApi.subscriptions.has(id)) throw new HttpError(404, `no webhook subscription ${id}`);
 			if (legacy) closeApi.legacy.add(id);

@@ -4,6 +4,11 @@
 //   (older deliveries: `sha1=`), key = the instance's `event.notification.signature.key`.
 // - Close: `close-sig-hash` = hex(HMAC-SHA256(hex-decoded signature_key, timestamp + raw body)),
 //   `close-sig-timestamp` in unix seconds, checked against a replay window.
+// Close retries a failed delivery for up to 72 hours and does not document that a retry is signed
+// again: a retry may carry its first timestamp. The window for the past is therefore Close's retry
+// horizon plus an hour of margin (a shorter one answers every retry after an outage 401, and the
+// event is lost); what stops a replay inside it is the idempotency memory (seenKeys), which covers
+// the same horizon. The future side only allows for clock skew.
 // Rejection reasons are short fixed phrases: they never echo the key, the expected signature or
 // the body, because callers may show them to the sender.
 
@@ -56,13 +61,19 @@ export function signClose(hexKey: string, timestamp: string, rawBody: RawBody): 
 	return hmac('sha256', Buffer.from(hexKey, 'hex'), [timestamp, rawBody]).toString('hex');
 }
 
+/** Close's documented retry horizon (72 h) plus an hour of margin, in seconds. */
+export const CLOSE_REPLAY_WINDOW_SECONDS = 73 * 3600;
+/** How far ahead of our clock a timestamp may be (clock skew only). */
+export const CLOSE_FUTURE_SKEW_SECONDS = 300;
+
 export function verifyClose(
 	hexKey: string,
 	rawBody: RawBody,
 	hashHeader: string | undefined,
 	timestampHeader: string | undefined,
 	nowSeconds: number,
-	windowSeconds = 300,
+	windowSeconds = CLOSE_REPLAY_WINDOW_SECONDS,
+	futureSkewSeconds = CLOSE_FUTURE_SKEW_SECONDS,
 ): VerifyResult {
 	if (typeof hexKey !== 'string' || !HEX_KEY.test(hexKey)) return reject('signature key not configured');
 	if (typeof hashHeader !== 'string' || hashHeader.trim() === '') return reject('missing signature');
@@ -75,7 +86,7 @@ export function verifyClose(
 	if (!sameBytes(Buffer.from(hash, 'hex'), expected)) return reject('bad signature');
 	const age = nowSeconds - Number(timestamp);
 	if (age > windowSeconds) return reject('stale timestamp');
-	if (age < -windowSeconds) return reject('timestamp in the future');
+	if (age < -futureSkewSeconds) return reject('timestamp in the future');
 	return OK;
 }
 

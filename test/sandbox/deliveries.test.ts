@@ -105,6 +105,35 @@ describe('Close webhook deliveries', () => {
 		]);
 	});
 
+	it('a retry keeps its first timestamp and hash by default; re-signed on request; timestamps can be set back', async () => {
+		const header = (r: { headers: Record<string, unknown> }) => [String(r.headers['close-sig-timestamp']), String(r.headers['close-sig-hash'])];
+		const rx = await receiver([500, 500, 200]);
+		await subscribe(rx.url, [['lead', 'created']]);
+		// a first attempt made 10 minutes ago (an outage already under way)
+		expect(sb.admin.closeDeliverySigning({ timestampOffsetSeconds: -600 })).toEqual({ resignRetries: false, timestampOffsetSeconds: -600 });
+		const before = Math.floor(Date.now() / 1000);
+		sb.admin.create('lead');
+		await waitFor(() => rx.received.length >= 3);
+		await sb.admin.idle();
+		const signed = rx.received.map(header);
+		expect(new Set(signed.map((s) => s.join(' '))).size).toBe(1);
+		expect(Number(signed[0]![0])).toBeLessThanOrEqual(before - 600 + 1);
+
+		const again = await receiver([500, 200]);
+		await subscribe(again.url, [['lead', 'created']]);
+		// the first attempt is signed as the event is written; its retry after the offset is gone
+		sb.admin.closeDeliverySigning({ resignRetries: true, timestampOffsetSeconds: -1000 });
+		sb.admin.create('lead');
+		sb.admin.closeDeliverySigning({ timestampOffsetSeconds: 0 });
+		await waitFor(() => again.received.length >= 2);
+		await sb.admin.idle();
+		// the retry is signed with the timestamp of its own attempt, and the signature matches it
+		const [firstTry, retry] = again.received.map(header);
+		expect(firstTry![0]).not.toBe(retry![0]);
+		const sub = sb.admin.webhooks().find((w) => w.url === again.url)!;
+		expect(retry![1]).toBe(closeSignature(sub.signature_key, retry![0]!, again.received[1]!.raw));
+	});
+
 	it('legacy format {model, event, data} per subscription, set through the admin API', async () => {
 		const rx = await receiver();
 		const sub = await subscribe(rx.url, [['lead', 'created'], ['lead', 'updated'], ['lead', 'deleted'], ['lead', 'merged']]);

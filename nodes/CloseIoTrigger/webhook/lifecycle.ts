@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CloseWebhook } from '../../../lib/clients/closeClient';
 import type { CloseObject } from '../../../lib/items/objects';
+import { callbackReachability } from '../../../lib/webhooks/callbackReachability';
 import type { DeliveryRoute } from '../../../lib/webhooks/webhookLifecycle';
 import {
 	eventSettingsOf,
@@ -18,7 +19,8 @@ import { getInstanceId } from '../../shared/instanceLocator';
 import type { Connection } from '../../shared/transport';
 import { connect } from '../../shared/transport';
 import { needsCloseEvents, readSelection, recordObjectsOf } from '../selection';
-import { closeKeyCache, moduleSetups } from './memory';
+import { closeKeyCache, closeKeyCacheKey, moduleSetups } from './memory';
+import { assertInstanceFree } from './ownership';
 import type { Setup } from './staticData';
 import { instanceEventsFor, routeOf, sameNodeUrl, setupAt, staticOf } from './staticData';
 
@@ -52,11 +54,29 @@ async function plan(ctx: IHookFunctions): Promise<Plan> {
 	}
 	const objects = recordObjectsOf(selection);
 	const connection = await connect(ctx);
+	assertReachable(ctx, url, route, connection);
 	const desired = instanceEventsFor(ctx, connection, route, url);
 	let subscriptionUrl: string | undefined;
 	if (route === 'openConnectors') subscriptionUrl = connection.oc.eventsUrl(instanceId);
 	if (route === 'direct') subscriptionUrl = url;
 	return { connection, url, route, instanceId, objects, selection, desired, subscriptionUrl };
+}
+
+/**
+ * Fails the activation when the provider that calls this URL cannot reach it (lib/webhooks/
+ * callbackReachability says which hosts): n8n 1.x and 2.x have no activation warnings a trigger
+ * could raise instead, and an activation that succeeds and never receives anything says nothing.
+ */
+function assertReachable(ctx: IHookFunctions, url: string, route: DeliveryRoute, connection: Connection): void {
+	const sender = route === 'direct' ? 'Close' : 'SAP Open Connectors';
+	const check = callbackReachability(url, route === 'direct' ? connection.closeBaseUrl : connection.ocBaseUrl);
+	if (check.reachable) return;
+	throw new NodeOperationError(ctx.getNode(), `${sender} cannot reach this workflow's webhook URL ${url}: its host is ${check.why}`, {
+		description:
+			`${sender} calls this URL from the internet. Set n8n's WEBHOOK_URL environment variable to the public https address ` +
+			'that reaches this n8n (for example through a reverse proxy or a tunnel) and activate again, or set Mode to "Polling", ' +
+			'which needs no inbound connection.',
+	});
 }
 
 function wantedEvents(p: Plan) {
@@ -99,6 +119,8 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		if (p.desired) {
 			const instance = await p.connection.oc.getInstance(p.instanceId);
 			const config = instance.configuration as Record<string, unknown> | undefined;
+			// A dead owner's callback is not restored on deactivation: events go off instead.
+			const staleOwner = (await assertInstanceFree(this, p.instanceId, config, p.url)) === 'stale';
 			// Keep what was there before our first activation, not our own earlier settings.
 			const ours = previous?.instanceId === p.instanceId && previous.saved !== undefined;
 			const callback = config?.['event.notification.callback.url'];
@@ -113,7 +135,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			}
 			setup.saved = ours
 				? previous.saved
-				: pointsHere
+				: pointsHere || staleOwner
 					? {}
 					: fromOtherUrl
 						? (sibling?.saved ?? {})
@@ -133,14 +155,15 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 					status: 'active',
 				});
 				for (const extra of existing.slice(1)) await p.connection.close.deleteWebhook(extra.id);
-				if (!sub.signature_key) sub = { ...sub, signature_key: existing[0].signature_key };
+				// The key is documented on GET /webhook/{id}/, never in the list.
+				if (!sub.signature_key && p.route === 'direct') sub = (await p.connection.close.getWebhook(sub.id)) ?? sub;
 			} else {
 				sub = await p.connection.close.createWebhook({ url: p.subscriptionUrl, events: wanted });
 			}
 			setup.subscriptionId = sub.id;
 			if (p.route === 'direct' && sub.signature_key) {
 				setup.closeSignatureKey = sub.signature_key;
-				closeKeyCache.set(sub.id, sub.signature_key);
+				closeKeyCache.set(closeKeyCacheKey(sub.id, p.url), sub.signature_key);
 			}
 		}
 	} catch (error) {
@@ -199,6 +222,6 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 	if (data.setups) delete data.setups[url];
 	moduleSetups.delete(url);
 	closeKeyCache.delete(url);
-	if (setup?.subscriptionId) closeKeyCache.delete(setup.subscriptionId);
+	if (setup?.subscriptionId) closeKeyCache.delete(closeKeyCacheKey(setup.subscriptionId, url));
 	return true;
 }

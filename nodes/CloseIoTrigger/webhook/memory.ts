@@ -8,12 +8,18 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { SavePacer } from '../../../lib/webhooks/savePacer';
-import { SeenKeys } from '../../../lib/webhooks/seenKeys';
+import { persistedEntries, SeenKeys } from '../../../lib/webhooks/seenKeys';
 import type { Setup, WebhookStatic } from './staticData';
 
+/** Per node and n8n process; every key is also forgotten 73 h after it was seen (lib/webhooks/seenKeys). */
 export const SEEN_IN_MEMORY = 20000;
-/** Kept small: n8n 1.x reads the workflow's static data from its database on every delivery. */
-export const SEEN_PERSISTED = 500;
+/**
+ * The newest keys saved to static data (what survives a restart and what other queue-mode processes
+ * see). Bounded because n8n 1.x reads the workflow's static data from its database on every
+ * delivery: 2000 keys are about 70-160 kB. Past it, a redelivery of an older event that reaches a
+ * restarted (or another) process runs again.
+ */
+export const SEEN_PERSISTED = 2000;
 /** At most one save of the memory per node per second (lib/webhooks/savePacer says why). */
 export const SEEN_SAVE_INTERVAL_MS = 1000;
 
@@ -38,8 +44,16 @@ const memories = new Map<string, Memory>();
 export const keyCache = new Map<string, { key: string; until: number }>();
 export const KEY_TTL_MS = 60_000;
 
-/** Close subscription keys, by subscription id (or by URL when the delivery named none). */
+/** Close subscription keys, by subscription id and node (or by URL when the delivery named none): see closeKeyCacheKey. */
 export const closeKeyCache = new Map<string, string>();
+
+/**
+ * A subscription's key lends itself only to the node it points at: cached per subscription id AND
+ * the node's webhook path (the same for its test and production URL), never per id alone.
+ */
+export function closeKeyCacheKey(subscriptionId: string, url: string): string {
+	return `${subscriptionId}@${url.split('/').slice(-2).join('/')}`;
+}
 
 // Test listeners run create() and delete() with static data of their own (n8n 1.x starts it
 // empty), so what one URL's set-up needs to know of the other is also kept in this module.
@@ -75,8 +89,10 @@ export function rememberedKeys(ctx: IWebhookFunctions, data: WebhookStatic): Mem
 	const key = memoryKey(ctx);
 	let memory = memories.get(key);
 	if (!memory) {
+		const keys = new SeenKeys(SEEN_IN_MEMORY);
+		for (const [seenKey, at] of persistedEntries(data, Date.now())) keys.add(seenKey, at);
 		memory = {
-			keys: new SeenKeys(SEEN_IN_MEMORY, Array.isArray(data.seen) ? data.seen : []),
+			keys,
 			saves: new SavePacer(SEEN_SAVE_INTERVAL_MS),
 			unsaved: false,
 		};

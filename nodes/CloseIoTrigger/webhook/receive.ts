@@ -1,13 +1,14 @@
 /** Webhook mode's webhook(): checks a delivery, refuses what was already delivered, starts the run. */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { persistedEntries } from '../../../lib/webhooks/seenKeys';
 import { DEFAULT_MAX_BODY_BYTES, receiveWebhook } from '../../../lib/webhooks/webhookReceiver';
 import { itemMatchesSelection } from '../../../lib/triggerEvents/selection';
 import type { Connection } from '../../shared/transport';
 import { connect } from '../../shared/transport';
 import { readSelection } from '../selection';
 import type { Memory } from './memory';
-import { KEY_TTL_MS, closeKeyCache, keepManualItems, keyCache, moduleSetups, rememberedKeys, SEEN_PERSISTED } from './memory';
+import { KEY_TTL_MS, closeKeyCache, closeKeyCacheKey, keepManualItems, keyCache, moduleSetups, rememberedKeys, SEEN_PERSISTED } from './memory';
 import type { WebhookStatic } from './staticData';
 import { routeOf, sameNodeUrl, signatureKeyFor, signatureScope, staticOf } from './staticData';
 
@@ -21,21 +22,32 @@ function subscriptionIdOf(rawBody: Buffer | undefined): string | undefined {
 /**
  * The key of the Close subscription a direct delivery claims to come from, if that subscription
  * points at this node (production or test URL). n8n 1.x gives webhook() the production URL and no
- * test static data, so the subscription is looked up by id at Close, then cached here.
+ * test static data, so the subscription is read by id at Close (`GET /webhook/{id}/`, the response
+ * Close documents with its `signature_key`; the list documents none), then cached here by id.
  */
 async function closeKeyFor(ctx: IWebhookFunctions, connection: Connection, url: string, subscriptionId: string | undefined): Promise<string | undefined> {
 	const data = staticOf(ctx);
-	const known = [...Object.values(data.setups ?? {}), ...moduleSetups.values()].find(
-		(s) => s.route === 'direct' && s.closeSignatureKey && subscriptionId !== undefined && s.subscriptionId === subscriptionId,
+	const pointsHere = (s: { url?: string } | null | undefined) => s !== null && s !== undefined && (s.url === url || sameNodeUrl(s.url, url));
+	// A set-up of this node (its production or test URL) that holds the named subscription.
+	const known = [...Object.entries(data.setups ?? {}), ...moduleSetups.entries()].find(
+		([at, s]) => pointsHere({ url: at }) && s.route === 'direct' && s.closeSignatureKey && subscriptionId !== undefined && s.subscriptionId === subscriptionId,
 	);
-	if (known?.closeSignatureKey) return known.closeSignatureKey;
-	const cached = closeKeyCache.get(subscriptionId ?? url);
+	if (known?.[1].closeSignatureKey) return known[1].closeSignatureKey;
+	const cached = closeKeyCache.get(subscriptionId !== undefined ? closeKeyCacheKey(subscriptionId, url) : url);
 	if (cached) return cached;
-	// Only subscriptions pointing at this node (its production or test URL) can lend their key.
-	const ours = (await connection.close.listWebhooks()).filter((s) => s.url === url || sameNodeUrl(s.url, url));
-	const sub = ours.find((s) => s.id === subscriptionId) ?? ours.find((s) => s.url === url);
-	if (sub?.signature_key) closeKeyCache.set(sub.id === subscriptionId ? sub.id : url, sub.signature_key);
-	return sub?.signature_key;
+	if (subscriptionId !== undefined) {
+		// Only a subscription pointing at this node (its production or test URL) can lend its key.
+		const sub = await connection.close.getWebhook(subscriptionId);
+		if (!pointsHere(sub) || !sub?.signature_key) return undefined;
+		closeKeyCache.set(closeKeyCacheKey(sub.id, url), sub.signature_key);
+		return sub.signature_key;
+	}
+	// A legacy payload names no subscription: the one at this URL, found in the list, read by id.
+	const listed = (await connection.close.listWebhooks()).find((s) => s.url === url);
+	const sub = listed ? await connection.close.getWebhook(listed.id) : null;
+	if (!pointsHere(sub) || !sub?.signature_key) return undefined;
+	closeKeyCache.set(url, sub.signature_key);
+	return sub.signature_key;
 }
 
 export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -95,9 +107,10 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	// n8n hands webhook() the static data it read for this request. Keys another n8n instance saved there
 	// (a second webhook processor in queue mode) join this instance's memory before admitting, so a
 	// redelivery landing on another processor than the first delivery is refused once that save shows.
+	const nowMs = Date.now();
 	const stored = Array.isArray(data.seen) ? data.seen : [];
-	for (const key of stored) if (!memory.keys.has(key)) memory.keys.add(key);
-	const admitted = memory.keys.admit(decision.keys);
+	for (const [key, at] of persistedEntries(data, nowMs)) if (!memory.keys.has(key)) memory.keys.add(key, at);
+	const admitted = memory.keys.admit(decision.keys, nowMs);
 	const items = decision.items.filter((_, i) => admitted[i]);
 	if (items.length > 0) memory.unsaved = true;
 	// n8n saves static data written here once webhook() returns (see `answer`). Keys admitted inside
@@ -105,8 +118,10 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	// data from its database for each delivery: it shows whether the last save landed.
 	// Another instance's save may have replaced ours, carrying our keys along: present anywhere counts.
 	const landed = memory.lastSaved === undefined || stored.includes(memory.lastSaved);
-	if (memory.unsaved && memory.saves.due(Date.now(), landed)) {
-		data.seen = memory.keys.toArray(SEEN_PERSISTED);
+	if (memory.unsaved && memory.saves.due(nowMs, landed)) {
+		const persisted = memory.keys.persist(SEEN_PERSISTED);
+		data.seen = persisted.seen;
+		data.seenAt = persisted.seenAt;
 		memory.lastSaved = data.seen[data.seen.length - 1];
 		memory.unsaved = false;
 	}

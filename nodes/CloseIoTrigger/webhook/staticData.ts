@@ -22,8 +22,10 @@ export interface Setup {
 
 export interface WebhookStatic {
 	setups?: Record<string, Setup>;
-	/** Idempotency keys of the newest executions (see memory.ts rememberedKeys). */
+	/** Idempotency keys of the newest executions, oldest first (see memory.ts rememberedKeys). */
 	seen?: string[];
+	/** When they were seen: [bucket start (epoch s), count] runs over `seen` (lib/webhooks/seenKeys). */
+	seenAt?: Array<[number, number]>;
 }
 
 export function staticOf(ctx: IHookFunctions | IWebhookFunctions): WebhookStatic {

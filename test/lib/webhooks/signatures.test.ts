@@ -87,7 +87,8 @@ describe('Close signatures', () => {
 
 	it('accepts a fresh signature and the edges of the window in both directions', () => {
 		expect(verifyClose(CLOSE_KEY, BODY, closeHash(CLOSE_KEY, ts, BODY), ts, NOW)).toEqual({ ok: true });
-		const old = String(NOW - 300);
+		// A retry that kept its first signature, up to Close's 72 h retry horizon plus an hour.
+		const old = String(NOW - 73 * 3600);
 		expect(verifyClose(CLOSE_KEY, BODY, closeHash(CLOSE_KEY, old, BODY), old, NOW)).toEqual({ ok: true });
 		const ahead = String(NOW + 300);
 		expect(verifyClose(CLOSE_KEY, BODY, closeHash(CLOSE_KEY, ahead, BODY), ahead, NOW)).toEqual({ ok: true });
@@ -105,7 +106,7 @@ describe('Close signatures', () => {
 	});
 
 	const good = closeHash(CLOSE_KEY, ts, BODY);
-	const stale = String(NOW - 301);
+	const stale = String(NOW - 73 * 3600 - 1);
 	const future = String(NOW + 301);
 	it.each([
 		['no hash', undefined, ts, 'missing signature'],
@@ -121,7 +122,8 @@ describe('Close signatures', () => {
 		['forged hash', 'f'.repeat(64), ts, 'bad signature'],
 		['hash for another timestamp', good, String(NOW - 1), 'bad signature'],
 		['hash with the raw key string', createHmac('sha256', CLOSE_KEY).update(ts + BODY.toString()).digest('hex'), ts, 'bad signature'],
-		['replayed (stale) delivery', closeHash(CLOSE_KEY, stale, BODY), stale, 'stale timestamp'],
+		['delivery signed more than 73 h ago', closeHash(CLOSE_KEY, stale, BODY), stale, 'stale timestamp'],
+		['retry signed 10 minutes ahead', closeHash(CLOSE_KEY, String(NOW + 600), BODY), String(NOW + 600), 'timestamp in the future'],
 		['timestamp in the future', closeHash(CLOSE_KEY, future, BODY), future, 'timestamp in the future'],
 	])('rejects %s', (_name, hash, timestamp, reason) => {
 		expect(verifyClose(CLOSE_KEY, BODY, hash, timestamp, NOW)).toEqual({ ok: false, reason });

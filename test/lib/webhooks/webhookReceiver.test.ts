@@ -120,7 +120,7 @@ describe('happy paths', () => {
 type Case = [name: string, request: () => ReceiverRequest, config: () => ReceiverConfig, status: number, reason: string];
 
 const deeplyNested = '['.repeat(200_000) + ']'.repeat(200_000);
-const stale = String(NOW - 301);
+const stale = String(NOW - 73 * 3600 - 1);
 const future = String(NOW + 301);
 
 const HOSTILE: Case[] = [
