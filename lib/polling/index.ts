@@ -24,23 +24,8 @@ import type { HubQueryMode, HubQuerySupport } from './querySupport';
 import { ORDER_PROOF, UnorderedHub, UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
 import { newestUnordered, walkUnorderedWindow } from './unorderedWalk';
 
-export type ProviderRecord = Record<string, unknown>;
-
-export interface HubQuery {
-	where?: string;
-	orderBy: string;
-	pageSize: number;
-	nextPage?: string;
-	/** Asks for the platform's total count of matching records (`elements-total-count`). */
-	returnCount?: boolean;
-}
-
-export interface HubListing {
-	records: ProviderRecord[];
-	nextPage?: string;
-	/** The total count, when asked for and the platform gave it. */
-	total?: number;
-}
+import type { HubListing, HubQuery, ProviderRecord } from './hubTypes';
+export type { HubListing, HubQuery, ProviderRecord } from './hubTypes';
 
 /** An event-log source of its own: Close's object_type and the actions wanted from it. */
 export interface LogSource {

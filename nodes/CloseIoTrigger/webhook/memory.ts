@@ -9,7 +9,7 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflo
 
 import { SavePacer } from '../../../lib/webhooks/savePacer';
 import { SeenKeys } from '../../../lib/webhooks/seenKeys';
-import type { Setup, WebhookStatic } from './staticData';
+import type { Setup, WebhookStatic } from './setupTypes';
 
 export const SEEN_IN_MEMORY = 20000;
 /** Kept small: n8n 1.x reads the workflow's static data from its database on every delivery. */
