@@ -6,6 +6,7 @@ import { closeId, hex } from './ids';
 import { Outbox } from './outbound';
 import { Ctx, HttpError, Reply, Route, objectBody, route } from './router';
 import { ExtraFilter, filterError, matchesFilter } from './extraFilter';
+import { eventTypeError } from './eventTypes';
 import { CLOSE_TYPES, CloseEvent, CloseObjectType, CloseStore, StatusKind, StoreError, StoredEvent } from './store';
 import { formatCloseDate, parseIsoMicros } from './time';
 import { CUSTOM_FIELD_OBJECTS, CustomFieldObject, RecordRules, Search, USERS, ValidationError } from './records';
@@ -426,6 +427,10 @@ export class CloseApi {
 						const ev = e as Record<string, unknown>;
 						if (typeof ev.object_type !== 'string' || !ev.object_type) fe[`events.${i}.object_type`] = 'This field is required.';
 						if (typeof ev.action !== 'string' || !ev.action) fe[`events.${i}.action`] = 'This field is required.';
+						if (typeof ev.object_type === 'string' && ev.object_type && typeof ev.action === 'string' && ev.action) {
+							const bad = eventTypeError(ev.object_type, ev.action);
+							if (bad) fe[`events.${i}.${bad.field}`] = bad.message;
+						}
 						if (ev.extra_filter !== undefined && ev.extra_filter !== null) {
 							const err = filterError(ev.extra_filter);
 							if (err) fe[`events.${i}.extra_filter`] = err;
@@ -513,7 +518,9 @@ export class CloseApi {
 
 	private legacyPayload(ev: CloseEvent): Record<string, unknown> {
 		const verb: Record<string, string> = { created: 'create', updated: 'update', deleted: 'delete', merged: 'merge' };
-		const out: Record<string, unknown> = { model: ev.object_type, event: verb[ev.action] ?? ev.action };
+		// The legacy format named the model, not the event type: a task is `task` there.
+		const model = ev.object_type.startsWith('task.') ? 'task' : ev.object_type;
+		const out: Record<string, unknown> = { model, event: verb[ev.action] ?? ev.action };
 		if (ev.action === 'deleted') out.data = ev.object_id;
 		else out.data = ev.data;
 		if (ev.action === 'merged') {

@@ -17,8 +17,12 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = ['note', 'call', 'email',
 export const SYSTEM_ACTIVITY_TYPES: readonly SystemActivityType[] = ['lead_status_change', 'opportunity_status_change', 'task_completed'];
 export const CLOSE_TYPES: readonly CloseObjectType[] = [...RECORD_TYPES, ...ACTIVITY_TYPES, ...SYSTEM_ACTIVITY_TYPES];
 
-/** The event log's object_type: records keep their name, activities are `activity.<type>`. */
+/**
+ * The event log's object_type: records keep their name, tasks are `task.<_type>` (Close's "List of
+ * Event Types": `task.lead`, ...; the sandbox's tasks are all lead tasks), activities `activity.<type>`.
+ */
 export function eventObjectType(type: CloseObjectType): string {
+	if (type === 'task') return 'task.lead';
 	return (RECORD_TYPES as readonly string[]).includes(type) ? type : `activity.${type}`;
 }
 
