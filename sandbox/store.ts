@@ -252,6 +252,8 @@ export class CloseStore {
 	private seq = 0;
 	private listeners: EventListener[] = [];
 	private counter = 0;
+	/** Event consolidation when its knob is on (sandbox/eventLog.ts): the event as logged, maybe folded into an earlier one it removes. */
+	fold?: (events: StoredEvent[], event: CloseEvent, micros: number) => CloseEvent;
 
 	constructor(private readonly clock: Clock) {}
 
@@ -465,9 +467,10 @@ export class CloseStore {
 			meta: { ...(options?.meta ?? {}) },
 			...parts,
 		};
+		const logged = this.fold ? this.fold(this.events, event, micros) : event;
 		const last = this.events[this.events.length - 1];
 		if (last && last.micros > micros) this.eventsMonotonic = false;
-		const stored = { seq: ++this.seq, micros, event };
+		const stored = { seq: ++this.seq, micros, event: logged };
 		this.events.push(stored);
 		for (const l of this.listeners) l(stored);
 	}

@@ -177,7 +177,7 @@ describe('activities', () => {
 		const lead = sb.admin.create('lead', { name: 'Acme' });
 		sb.admin.create('note', { lead_id: lead.id });
 		sb.admin.create('call', { lead_id: lead.id });
-		const res = await call('GET', '/event/?object_type=activity.note');
+		const res = await call('GET', '/event/?object_type=activity.note&action=created');
 		expect(res.body.data.map((e: any) => e.object_type)).toEqual(['activity.note']);
 	});
 });
