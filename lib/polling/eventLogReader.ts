@@ -52,6 +52,8 @@ export interface EventLogSource {
  */
 export interface EventLogCursor extends PollCursor {
 	notBeforeUs?: number;
+	/** 2: written by this reader (`at` = newest handled). Absent: the earlier reader's (`at` = a floor). */
+	v?: 2;
 }
 
 export interface LoggedEvent {
@@ -147,7 +149,7 @@ export function settleLogCursor(cursor: EventLogCursor, handled: LoggedEvent[]):
 	const seen = new Set<string>();
 	for (const key of cursor.seen) if (Number(key.slice(0, key.indexOf('|'))) >= floor) seen.add(key);
 	for (const e of handled) if (e.us >= floor) seen.add(versionKey(e.us, e.id));
-	const next: EventLogCursor = { at, atUs, seen: [...seen] };
+	const next: EventLogCursor = { at, atUs, seen: [...seen], v: 2 };
 	if (cursor.notBeforeUs !== undefined && cursor.notBeforeUs > floor) next.notBeforeUs = cursor.notBeforeUs;
 	return next;
 }
@@ -176,9 +178,18 @@ export async function eventLogCursorAtNewest(list: ListEvents, source: EventLogS
 	return await readEventLog(list, source, start, (e) => e.us <= top, counter);
 }
 
-/** A stored event-log cursor read back; anything malformed is "no cursor". */
+/**
+ * A stored event-log cursor read back; anything malformed is "no cursor". A cursor of the earlier
+ * reader kept only the versions at or after its `at`: what lies before it was handled but is not in
+ * `seen`, so `at` stays a lower bound until the window has moved past it (no second delivery after
+ * an upgrade).
+ */
 export function readEventLogCursor(value: unknown, base: PollCursor | undefined): EventLogCursor | undefined {
 	if (!base) return undefined;
-	const notBefore = value && typeof value === 'object' ? (value as Record<string, unknown>).notBeforeUs : undefined;
-	return typeof notBefore === 'number' && Number.isSafeInteger(notBefore) ? { ...base, notBeforeUs: notBefore } : base;
+	const v = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+	if (v.v !== 2) return base.atUs === null ? base : { ...base, notBeforeUs: base.atUs, v: 2 };
+	const notBefore = v.notBeforeUs;
+	const cursor: EventLogCursor = { ...base, v: 2 };
+	if (typeof notBefore === 'number' && Number.isSafeInteger(notBefore)) cursor.notBeforeUs = notBefore;
+	return cursor;
 }

@@ -620,7 +620,7 @@ export function recordEventType(object: CloseObject): string {
 function startLogCursor(start: StartFrom): EventLogCursor {
 	if (start.mode === 'date') {
 		const us = parseInstant(start.date);
-		return { at: start.date, atUs: us, seen: [], notBeforeUs: us };
+		return { at: start.date, atUs: us, seen: [], notBeforeUs: us, v: 2 };
 	}
 	return EMPTY_CURSOR;
 }

@@ -1,7 +1,7 @@
 // The event-log reader against the sandbox over HTTP, which answers only Close's documented filter
 // combinations (object_type + action here) and pages by cursor.
-import { EVENT_LOG_LIMIT, RESCAN_WINDOW_US, eventLogCursorAtNewest, readEventLog, type EventLogCursor, type LoggedEvent } from '../../../lib/polling/eventLogReader';
-import { EMPTY_CURSOR } from '../../../lib/polling/pollCursor';
+import { EVENT_LOG_LIMIT, RESCAN_WINDOW_US, eventLogCursorAtNewest, readEventLog, readEventLogCursor, type EventLogCursor, type LoggedEvent } from '../../../lib/polling/eventLogReader';
+import { EMPTY_CURSOR, readCursor, versionKey } from '../../../lib/polling/pollCursor';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { sandboxPollSources } from '../../helpers/sandboxPollSources';
 
@@ -120,5 +120,18 @@ describe('readEventLog', () => {
 		const r = await read(NOTES, start);
 		expect(r.got.map((e) => e.event.object_id)).toEqual([late.id, next.id]);
 		expect((await read(NOTES, r.cursor)).got).toEqual([]);
+	});
+
+	it("reads the earlier reader's cursor (at = a floor, seen at it) without delivering what it had handled", async () => {
+		const lead = sb.admin.create('lead', { name: 'A' });
+		sb.admin.create('note', { lead_id: lead.id }, { at: at(0) });
+		sb.admin.create('note', { lead_id: lead.id }, { at: at(60) });
+		const newer = sb.admin.create('note', { lead_id: lead.id }, { at: at(61) });
+		const handledAt60 = sb.admin.events().find((e) => e.date_updated.startsWith(at(60).slice(0, 19)))!;
+		const us60 = (T0 + 60_000) * 1000;
+		const stored = { at: at(60), atUs: us60, seen: [versionKey(us60, handledAt60.id)] };
+		const cursor = readEventLogCursor(stored, readCursor(stored))!;
+		const { got } = await read(NOTES, cursor);
+		expect(got.map((e) => e.event.object_id)).toEqual([newer.id]);
 	});
 });
