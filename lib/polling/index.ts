@@ -10,7 +10,8 @@
 // remembers that finding (polling/querySupport.ts).
 // Deletes and merges leave nothing in the hub; they come from Close's event log, and so do
 // activities, status changes and task completions (no hub resource), and record updates when only
-// some fields count (the log has changed_fields; the hub does not).
+// some fields count (the log has changed_fields; the hub does not). The log is read by
+// polling/eventLogReader.ts: only filter combinations Close answers, re-scanning its last five minutes.
 
 import { quiet } from '../clients/http';
 import type { CloseObject, TriggerEvent, TriggerItem } from '../items/objects';
