@@ -6,8 +6,10 @@ import { closeId, hex } from './ids';
 import { Outbox } from './outbound';
 import { Ctx, HttpError, Reply, Route, objectBody, route } from './router';
 import { ExtraFilter, filterError, matchesFilter } from './extraFilter';
+import { EventLog, foldEvents } from './eventLog';
+import { eventTypeError } from './eventTypes';
 import { CLOSE_TYPES, CloseEvent, CloseObjectType, CloseStore, StatusKind, StoreError, StoredEvent } from './store';
-import { formatCloseDate, parseIsoMicros } from './time';
+import { formatCloseDate } from './time';
 import { CUSTOM_FIELD_OBJECTS, CustomFieldObject, RecordRules, Search, USERS, ValidationError } from './records';
 
 export const CLOSE_PREFIX = '/api/v1';
@@ -74,6 +76,8 @@ export class CloseApi {
 	readonly subscriptions = new Map<string, WebhookSubscription>();
 	readonly signing: CloseDeliverySigning = { resignRetries: false, timestampOffsetSeconds: 0 };
 	readonly legacy = new Set<string>();
+	/** `GET /event/` as Close documents it (filter combinations, cursors, consolidation knob). */
+	readonly eventLog: EventLog;
 	private windowStart = 0;
 	private windowCount = 0;
 	/** Custom fields and write checks; set by startSandbox (shared with the hub's write routes). */
@@ -89,6 +93,13 @@ export class CloseApi {
 		readonly rateLimit: RateLimitOptions,
 	) {
 		store.onEvent((e) => this.dispatch(e));
+		this.eventLog = new EventLog(() => ({ list: store.events, monotonic: store.eventsMonotonic }));
+		store.fold = (events, event, micros) => {
+			const at = this.eventLog.foldTarget(events, event, micros);
+			if (at === undefined) return event;
+			const [earlier] = events.splice(at, 1);
+			return foldEvents(earlier.event, event);
+		};
 	}
 
 	reset(): void {
@@ -293,107 +304,7 @@ export class CloseApi {
 	// ---- event log ----
 
 	private listEvents(c: Ctx): Reply {
-		const limit = this.intParam(c, '_limit', 50, 50);
-		const bounds: Array<[string, (a: number, b: number) => boolean]> = [
-			['date_updated__gte', (a, b) => a >= b],
-			['date_updated__gt', (a, b) => a > b],
-			['date_updated__lte', (a, b) => a <= b],
-			['date_updated__lt', (a, b) => a < b],
-		];
-		const dateTests: Array<(m: number) => boolean> = [];
-		let lowest = -Infinity;
-		for (const [name, test] of bounds) {
-			const raw = c.query.get(name);
-			if (raw === null) continue;
-			const v = parseIsoMicros(raw);
-			if (v === undefined) throw closeError(400, `${name} is not a valid date`, { [name]: 'Enter a valid date/time.' });
-			dateTests.push((m) => test(m, v));
-			if (name.endsWith('gte') || name.endsWith('gt')) lowest = Math.max(lowest, v);
-		}
-		const eq: Array<[keyof CloseEvent, string]> = [];
-		for (const k of ['object_type', 'object_id', 'action', 'lead_id', 'user_id', 'request_id'] as const) {
-			const v = c.query.get(k);
-			if (v !== null) eq.push([k, v]);
-		}
-		let before = Infinity;
-		let after = 0;
-		const cursor = c.query.get('_cursor');
-		if (cursor) {
-			try {
-				const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { b?: number; a?: number };
-				if (typeof parsed.b === 'number') before = parsed.b;
-				else if (typeof parsed.a === 'number') after = parsed.a;
-				else throw new Error('bad');
-			} catch {
-				throw closeError(400, 'Invalid cursor', { _cursor: 'Invalid cursor.' });
-			}
-		}
-		const matches = (s: StoredEvent): boolean => {
-			for (const t of dateTests) if (!t(s.micros)) return false;
-			for (const [k, v] of eq) if (s.event[k] !== v) return false;
-			return true;
-		};
-		const events = this.store.events;
-		const page: StoredEvent[] = [];
-		let more = false;
-		if (after > 0) {
-			// cursor_previous: the `limit` events just newer than the page it came from.
-			for (let i = this.lowerSeq(after + 1); i < events.length; i++) {
-				if (!matches(events[i])) continue;
-				if (page.length === limit) {
-					more = true;
-					break;
-				}
-				page.push(events[i]);
-			}
-			page.reverse();
-		} else {
-			const start = before === Infinity ? events.length - 1 : this.lowerSeq(before) - 1;
-			for (let i = start; i >= 0; i--) {
-				const s = events[i];
-				if (this.store.eventsMonotonic && s.micros < lowest) break;
-				if (!matches(s)) continue;
-				if (page.length === limit) {
-					more = true;
-					break;
-				}
-				page.push(s);
-			}
-		}
-		const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-		const last = page[page.length - 1];
-		const first = page[0];
-		const hasOlder = after > 0 ? page.length > 0 && this.anyOlder(last.seq, matches, lowest) : more;
-		return {
-			status: 200,
-			body: {
-				data: page.map((s) => s.event),
-				cursor_next: hasOlder && last ? enc({ b: last.seq }) : null,
-				cursor_previous: first && (cursor || after > 0) ? enc({ a: first.seq }) : null,
-			},
-		};
-	}
-
-	private anyOlder(seq: number, matches: (s: StoredEvent) => boolean, lowest: number): boolean {
-		const events = this.store.events;
-		for (let i = this.lowerSeq(seq) - 1; i >= 0; i--) {
-			if (this.store.eventsMonotonic && events[i].micros < lowest) return false;
-			if (matches(events[i])) return true;
-		}
-		return false;
-	}
-
-	/** Index of the first stored event with seq >= seq (seqs are increasing). */
-	private lowerSeq(seq: number): number {
-		const ev = this.store.events;
-		let lo = 0;
-		let hi = ev.length;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if (ev[mid].seq < seq) lo = mid + 1;
-			else hi = mid;
-		}
-		return lo;
+		return { status: 200, body: this.eventLog.list(c.query) };
 	}
 
 	private getEvent(c: Ctx): Reply {
@@ -447,6 +358,10 @@ export class CloseApi {
 						const ev = e as Record<string, unknown>;
 						if (typeof ev.object_type !== 'string' || !ev.object_type) fe[`events.${i}.object_type`] = 'This field is required.';
 						if (typeof ev.action !== 'string' || !ev.action) fe[`events.${i}.action`] = 'This field is required.';
+						if (typeof ev.object_type === 'string' && ev.object_type && typeof ev.action === 'string' && ev.action) {
+							const bad = eventTypeError(ev.object_type, ev.action);
+							if (bad) fe[`events.${i}.${bad.field}`] = bad.message;
+						}
 						if (ev.extra_filter !== undefined && ev.extra_filter !== null) {
 							const err = filterError(ev.extra_filter);
 							if (err) fe[`events.${i}.extra_filter`] = err;
@@ -534,7 +449,9 @@ export class CloseApi {
 
 	private legacyPayload(ev: CloseEvent): Record<string, unknown> {
 		const verb: Record<string, string> = { created: 'create', updated: 'update', deleted: 'delete', merged: 'merge' };
-		const out: Record<string, unknown> = { model: ev.object_type, event: verb[ev.action] ?? ev.action };
+		// The legacy format named the model, not the event type: a task is `task` there.
+		const model = ev.object_type.startsWith('task.') ? 'task' : ev.object_type;
+		const out: Record<string, unknown> = { model, event: verb[ev.action] ?? ev.action };
 		if (ev.action === 'deleted') out.data = ev.object_id;
 		else out.data = ev.data;
 		if (ev.action === 'merged') {

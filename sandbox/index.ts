@@ -54,6 +54,8 @@ export interface SandboxOptions {
 	extraOrderBy?: QueryProfile['extraOrderBy'];
 	/** With ceql 'seed': orderBy honored (default, first field) or ignored altogether. */
 	orderBy?: QueryProfile['orderBy'];
+	/** Close's event consolidation (sandbox/eventLog.ts): an `updated` event folds into the same object's previous one logged within this many ms; default 0 (off). */
+	eventConsolidationMs?: number;
 }
 
 export interface SandboxSecrets {
@@ -151,6 +153,8 @@ export interface SandboxAdmin {
 	/** The CRM hub's query profile (kept across reset()). */
 	queryProfile(): QueryProfile;
 	setQueryProfile(profile: Partial<QueryProfile>): QueryProfile;
+	/** Close's event consolidation window in ms (0 = off; kept across reset()). */
+	setEventConsolidation(ms: number): void;
 	/** Polls one instance now (platform poller, issue 7). */
 	runPoller(instanceId: number): Promise<void>;
 	/** Defines a custom field (same validation as POST /custom_field/<object>/). */
@@ -228,6 +232,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		enforce: false,
 		...(options.closeRateLimit ?? {}),
 	});
+	closeApi.eventLog.consolidationMs = Math.max(0, options.eventConsolidationMs ?? 0);
 	const oc = new OpenConnectorsApi(store, clock, outbox, () => secrets, () => baseUrl + CLOSE_PREFIX, () => retryScale);
 	oc.setQueryProfile({ ceql: options.ceql ?? 'full', extraOrderBy: options.extraOrderBy ?? 'ignore', orderBy: options.orderBy ?? 'honor' });
 	const records = new RecordRules(clock);
@@ -352,6 +357,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		queryProfile: () => oc.queryProfile(),
 		setQueryProfile: (profile) => oc.setQueryProfile(profile),
+		setEventConsolidation: (ms) => {
+			closeApi.eventLog.consolidationMs = Math.max(0, Number(ms) || 0);
+		},
 		runPoller: (id) => poller.runNow(id),
 		idle: () => outbox.idle(),
 		async waitForDeliveries(predicate, timeoutMs = 5000) {
@@ -572,6 +580,10 @@ function adminHttpRoutes(admin: SandboxAdmin, store: CloseStore): Route[] {
 			return { status: 200, body: admin.merge(String(b.source), String(b.destination), at(b)) };
 		}),
 		route('GET', `${A}/events`, () => ({ status: 200, body: admin.events() })),
+		route('PUT', `${A}/eventLog`, (c) => {
+			admin.setEventConsolidation(Number(objectBody(c).consolidationMs ?? 0));
+			return { status: 200, body: {} };
+		}),
 		route('GET', `${A}/ceql`, () => ({ status: 200, body: admin.queryProfile() })),
 		route('PUT', `${A}/ceql`, (c) => {
 			const b = objectBody(c);

@@ -18,8 +18,12 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = ['note', 'call', 'email',
 export const SYSTEM_ACTIVITY_TYPES: readonly SystemActivityType[] = ['lead_status_change', 'opportunity_status_change', 'task_completed'];
 export const CLOSE_TYPES: readonly CloseObjectType[] = [...RECORD_TYPES, ...ACTIVITY_TYPES, ...SYSTEM_ACTIVITY_TYPES];
 
-/** The event log's object_type: records keep their name, activities are `activity.<type>`. */
+/**
+ * The event log's object_type: records keep their name, tasks are `task.<_type>` (Close's "List of
+ * Event Types": `task.lead`, ...; the sandbox's tasks are all lead tasks), activities `activity.<type>`.
+ */
 export function eventObjectType(type: CloseObjectType): string {
+	if (type === 'task') return 'task.lead';
 	return (RECORD_TYPES as readonly string[]).includes(type) ? type : `activity.${type}`;
 }
 
@@ -249,6 +253,8 @@ export class CloseStore {
 	private seq = 0;
 	private listeners: EventListener[] = [];
 	private counter = 0;
+	/** Event consolidation when its knob is on (sandbox/eventLog.ts): the event as logged, maybe folded into an earlier one it removes. */
+	fold?: (events: StoredEvent[], event: CloseEvent, micros: number) => CloseEvent;
 
 	constructor(private readonly clock: Clock) {}
 
@@ -462,9 +468,10 @@ export class CloseStore {
 			meta: { ...(options?.meta ?? {}) },
 			...parts,
 		};
+		const logged = this.fold ? this.fold(this.events, event, micros) : event;
 		const last = this.events[this.events.length - 1];
 		if (last && last.micros > micros) this.eventsMonotonic = false;
-		const stored = { seq: ++this.seq, micros, event };
+		const stored = { seq: ++this.seq, micros, event: logged };
 		this.events.push(stored);
 		for (const l of this.listeners) l(stored);
 	}

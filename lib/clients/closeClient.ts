@@ -176,7 +176,11 @@ export class CloseClient {
 		return Array.isArray(body?.data) ? body.data : [];
 	}
 
-	/** One page of the event log, newest first; page on with `_cursor: cursor_next`. */
+	/**
+	 * One page of the event log, newest first; page on with `_cursor: cursor_next` and the same
+	 * filters. Close answers only some filter combinations (e.g. object_type + action, not
+	 * object_type alone) and no `_skip`: lib/polling/eventLogReader.ts reads it that way.
+	 */
 	async listEvents(params: ListEventsParams = {}): Promise<EventPage> {
 		const qs: Record<string, QueryValue> = {};
 		for (const [key, value] of Object.entries(params)) {

@@ -10,7 +10,8 @@
 // remembers that finding (polling/querySupport.ts).
 // Deletes and merges leave nothing in the hub; they come from Close's event log, and so do
 // activities, status changes and task completions (no hub resource), and record updates when only
-// some fields count (the log has changed_fields; the hub does not).
+// some fields count (the log has changed_fields; the hub does not). The log is read by
+// polling/eventLogReader.ts: only filter combinations Close answers, re-scanning its last five minutes.
 
 import { quiet } from '../clients/http';
 import type { CloseObject, TriggerEvent, TriggerItem } from '../items/objects';
@@ -23,41 +24,20 @@ import { checkNewestKept, walkCheckedWindow } from './portableWalk';
 import type { HubQueryMode, HubQuerySupport } from './querySupport';
 import { ORDER_PROOF, UnorderedHub, UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
 import { newestUnordered, walkUnorderedWindow } from './unorderedWalk';
+import type { EventLogCursor, EventLogSource, ListEvents } from './eventLogReader';
+import { EVENT_LOG_LIMIT, eventLogCursorAtNewest, readEventLog, readEventLogCursor } from './eventLogReader';
+import { TASK_EVENT_TYPE } from '../triggerEvents/selection';
 
-export type ProviderRecord = Record<string, unknown>;
-
-export interface HubQuery {
-	where?: string;
-	orderBy: string;
-	pageSize: number;
-	nextPage?: string;
-	/** Asks for the platform's total count of matching records (`elements-total-count`). */
-	returnCount?: boolean;
-}
-
-export interface HubListing {
-	records: ProviderRecord[];
-	nextPage?: string;
-	/** The total count, when asked for and the platform gave it. */
-	total?: number;
-}
+import type { HubListing, HubQuery, ProviderRecord } from './hubTypes';
+export type { HubListing, HubQuery, ProviderRecord } from './hubTypes';
 
 /** An event-log source of its own: Close's object_type and the actions wanted from it. */
-export interface LogSource {
-	objectType: string;
-	actions: string[];
-}
-
-export interface EventLogQuery {
-	object_type: string;
-	date_updated__gte?: string;
-	_limit: number;
-	_cursor?: string;
-}
+export type LogSource = EventLogSource;
+export type { EventLogQuery } from './eventLogReader';
 
 export interface PollSources {
 	listHub(resource: string, query: HubQuery): Promise<HubListing>;
-	listEvents(query: EventLogQuery): Promise<{ data: ProviderRecord[]; cursor_next?: string | null }>;
+	listEvents: ListEvents;
 }
 
 export type StartFrom = { mode: 'now' } | { mode: 'all' } | { mode: 'date'; date: string };
@@ -83,8 +63,8 @@ export interface PollSettings {
 export interface PollState {
 	v: 1;
 	records: Partial<Record<CloseObject, PollCursor>>;
-	/** Keyed by Close object_type: a record object, or an activity type such as `activity.note`. */
-	events: Partial<Record<string, PollCursor>>;
+	/** Keyed by Close object_type: a record's (`lead`, `task.lead`), or an activity type such as `activity.note`. */
+	events: Partial<Record<string, EventLogCursor>>;
 	/** What the platform's hub queries support, as found by the poller (absent: not tried yet). */
 	hub?: HubQuerySupport;
 }
@@ -120,7 +100,6 @@ export interface PollResult {
 	requests: { hub: number; events: number };
 }
 
-const EVENT_LOG_LIMIT = 50;
 const DELETE_MERGE: TriggerEvent[] = ['deleted', 'merged'];
 
 export function readPollState(value: unknown): PollState {
@@ -131,7 +110,7 @@ export function readPollState(value: unknown): PollState {
 		const stored = v[part];
 		if (!stored || typeof stored !== 'object') continue;
 		for (const [object, cursor] of Object.entries(stored as Record<string, unknown>)) {
-			const read = readCursor(cursor);
+			const read = part === 'events' ? readEventLogCursor(cursor, readCursor(cursor)) : readCursor(cursor);
 			if (read) (state[part] as Record<string, PollCursor>)[object] = read;
 		}
 	}
@@ -187,8 +166,9 @@ export async function runPoll(
 	// Each source's new cursor is kept apart and written to the state only when the whole poll succeeded.
 	const readLog = async (objectType: string, actions: string[]): Promise<ObjectRead> => {
 		const cursor = state.events[objectType];
-		if (!cursor && settings.startFrom.mode === 'now') return NOTHING_READ(await newestEventCursor(sources, objectType, requests));
-		return await readEventLog(sources, objectType, actions, settings, cursor ?? startCursor(settings.startFrom), requests);
+		const source = { objectType, actions };
+		if (!cursor && settings.startFrom.mode === 'now') return NOTHING_READ(await eventLogCursorAtNewest(sources.listEvents, source, requests));
+		return await readLogItems(sources, source, settings, cursor ?? startLogCursor(settings.startFrom), requests);
 	};
 	const support = readHubSupport(previous.hub);
 	const mode = queryModeFor(support, options.nowMs);
@@ -221,7 +201,7 @@ export async function runPoll(
 				});
 			fromHub = await attempt(mode);
 		}
-		if (wantsLog) fromLog = await readLog(object, logActions);
+		if (wantsLog) fromLog = await readLog(recordEventType(object), logActions);
 		// Records before log events of the same instant.
 		const items = mergeByDate(fromHub ?? NOTHING_READ(EMPTY_CURSOR), fromLog ?? NOTHING_READ(EMPTY_CURSOR));
 		return { object, items, records: fromHub?.cursor, events: fromLog?.cursor };
@@ -243,7 +223,7 @@ export async function runPoll(
 		if (outcome.status !== 'fulfilled') continue;
 		const { object, records, events } = outcome.value;
 		if (records) state.records[object] = records;
-		if (events) state.events[object] = events;
+		if (events) state.events[recordEventType(object)] = events;
 		for (const item of outcome.value.items) items.push(item);
 	}
 	for (const outcome of sourcesSettled) {
@@ -637,78 +617,46 @@ async function newestRecordCursor(
 	return settleCursor(newest, handled, EMPTY_CURSOR);
 }
 
-function eventDate(event: ProviderRecord): { at: string; us: number } {
-	const at = event.date_updated ?? event.date_created;
-	if (typeof at !== 'string') throw new Error(`An event from Close's event log has no date (id ${String(event.id)})`);
-	return { at, us: parseInstant(at) };
+/** The event log's object_type for a record object: Close subtypes tasks (`task.lead`). */
+export function recordEventType(object: CloseObject): string {
+	return object === 'task' ? TASK_EVENT_TYPE : object;
 }
 
-async function newestEventCursor(
-	sources: PollSources,
-	object: string,
-	requests: PollResult['requests'],
-): Promise<PollCursor> {
-	requests.events++;
-	const page = await sources.listEvents({ object_type: object, _limit: EVENT_LOG_LIMIT });
-	const newest = page.data[0];
-	if (!newest) return EMPTY_CURSOR;
-	const floor = eventDate(newest);
-	const handled = page.data.map((e) => ({ us: eventDate(e).us, id: String(e.id) }));
-	return settleCursor(floor, handled, EMPTY_CURSOR);
+function startLogCursor(start: StartFrom): EventLogCursor {
+	if (start.mode === 'date') {
+		const us = parseInstant(start.date);
+		return { at: start.date, atUs: us, seen: [], notBeforeUs: us, v: 2 };
+	}
+	return EMPTY_CURSOR;
 }
 
-async function readEventLog(
+/** One event-log source read into items (eventLogReader), with the poll's cap and last test. */
+async function readLogItems(
 	sources: PollSources,
-	object: string,
-	actions: string[],
+	source: EventLogSource,
 	settings: PollSettings,
-	start: PollCursor,
+	start: EventLogCursor,
 	requests: PollResult['requests'],
 ): Promise<ObjectRead> {
-	// The log is newest first and cursor-paged: read back to the boundary, then replay oldest first.
-	const collected: Array<{ at: string; us: number; id: string; event: ProviderRecord }> = [];
-	let pageCursor: string | undefined;
-	for (;;) {
-		requests.events++;
-		const page = await sources.listEvents({
-			object_type: object,
-			date_updated__gte: start.at ?? undefined,
-			_limit: EVENT_LOG_LIMIT,
-			_cursor: pageCursor,
-		});
-		for (const event of page.data) {
-			const id = event.id;
-			if (typeof id !== 'string' || id === '') throw new Error("An event from Close's event log has no id");
-			const { at, us } = eventDate(event);
-			collected.push({ at, us, id, event });
-		}
-		if (!page.cursor_next || page.data.length === 0) break;
-		pageCursor = page.cursor_next;
-	}
-	// The newest event when the walk began: later events get this date or a later one.
-	const newest: Instant | null = collected.length ? { at: collected[0].at, us: collected[0].us } : null;
-	collected.sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	const cap = settings.maxItemsPerPoll > 0 ? settings.maxItemsPerPoll : Infinity;
-	const seen = new Set(start.seen);
 	const items: TriggerItem[] = [];
 	const itemUs: number[] = [];
-	const handled: Array<{ us: number; id: string }> = [];
-	let stoppedAt: Instant | null = null;
-	for (const { at, us, id, event } of collected) {
-		if (isBehindCursor(start, seen, us, id)) continue;
-		if (actions.includes(String(event.action))) {
+	const cursor = await readEventLog(
+		sources.listEvents,
+		source,
+		start,
+		({ event, us }) => {
 			const item = fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw });
 			// Refused items (another status, unwatched fields) are handled all the same.
-			if (settings.accept?.(item) ?? true) {
-				if (items.length >= cap) break;
-				items.push(item);
-				itemUs.push(us);
-			}
-		}
-		handled.push({ us, id });
-		stoppedAt = { at, us };
-	}
-	return { items, us: itemUs, cursor: settleCursor(nextFloor(newest, stoppedAt, start), handled, start) };
+			if (!(settings.accept?.(item) ?? true)) return true;
+			if (items.length >= cap) return false;
+			items.push(item);
+			itemUs.push(us);
+			return true;
+		},
+		requests,
+	);
+	return { items, us: itemUs, cursor };
 }
 
 /**
@@ -729,15 +677,20 @@ export async function sampleItems(sources: PollSources, settings: PollSettings, 
 		if (first) items.push(fromPolledRecord(object, first, { source: 'polling', includeRaw: settings.includeRaw }));
 	}
 	for (const source of settings.logSources ?? []) {
-		const page = await sources.listEvents({ object_type: source.objectType, _limit: EVENT_LOG_LIMIT });
-		for (const event of page.data) {
-			if (!source.actions.includes(String(event.action))) continue;
-			const item = fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw });
-			if (settings.accept?.(item) ?? true) {
-				items.push(item);
+		// One page per action (object_type + action: a combination Close answers); the newest wanted one.
+		let best: { item: TriggerItem; us: number } | undefined;
+		for (const action of source.actions) {
+			const page = await sources.listEvents({ object_type: source.objectType, action, _limit: EVENT_LOG_LIMIT });
+			for (const event of page.data) {
+				const item = fromCloseEvent(event, { source: 'polling', includeRaw: settings.includeRaw });
+				if (!(settings.accept?.(item) ?? true)) continue;
+				const at = event.date_updated ?? event.date_created;
+				const us = typeof at === 'string' ? parseInstant(at) : -Infinity;
+				if (!best || us > best.us) best = { item, us };
 				break;
 			}
 		}
+		if (best) items.push(best.item);
 	}
 	return items;
 }

@@ -14,7 +14,7 @@
 
 import { quiet } from '../clients/http';
 import { Literals, PLATFORM_PAGE_MAX, whereIgnored } from './dateLiterals';
-import type { ProviderRecord } from './index';
+import type { ProviderRecord } from './hubTypes';
 import { versionKey } from './pollCursor';
 import { ORDER_PROOF, UnorderedHub } from './querySupport';
 import { readWholeWindow, type UnorderedSource } from './unorderedWalk';

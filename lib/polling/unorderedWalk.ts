@@ -13,7 +13,7 @@
 //   few pages is split in two by date first, so a pass is short and rarely disturbed, and memory
 //   stays with what the poll delivers anyway.
 
-import type { HubListing, HubQuery, ProviderRecord } from './index';
+import type { HubListing, HubQuery, ProviderRecord } from './hubTypes';
 import { Literals, PLATFORM_PAGE_MAX, whereIgnored } from './dateLiterals';
 import { versionKey } from './pollCursor';
 

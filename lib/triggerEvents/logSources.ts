@@ -9,7 +9,9 @@ import { isRecordObject, sourceEventTypes } from './selection';
 export function logSourcesOf(selection: Selection): LogSource[] {
 	const byType = new Map<string, string[]>();
 	for (const source of sourceEventTypes(selection)) {
-		if (isRecordObject(source.object_type)) continue;
+		// A record's own events (deletes, merges) are read with its records; status changes and
+		// completions (`activity.*`) are sources of their own.
+		if (isRecordObject(source.object) && !source.object_type.startsWith('activity.')) continue;
 		const actions = byType.get(source.object_type) ?? [];
 		if (!actions.includes(source.action)) actions.push(source.action);
 		byType.set(source.object_type, actions);

@@ -41,6 +41,14 @@ export function isRecordObject(object: string): object is RecordObject {
 	return (RECORD_OBJECTS as readonly string[]).includes(object);
 }
 
+/**
+ * Close's event object_type for the trigger's Task. Close subtypes tasks (`task.lead`,
+ * `task.incoming_email`, ...: "List of Event Types"; a bare `task` is no event type). The trigger's
+ * Task is Close's to-do task, `_type` lead: the one Close's task list (and the hub's tasks) shows by
+ * default; the others are inbox items Close makes itself (missed calls, incoming emails).
+ */
+export const TASK_EVENT_TYPE = 'task.lead';
+
 /** Close's event type for one (object, event) pair, or undefined where Close has none. */
 export function sourceEventType(object: TriggerObject, event: SelectionEvent): SourceEventType | undefined {
 	const pair = (object_type: string, action: string): SourceEventType => ({ object_type, action, object, event });
@@ -51,6 +59,7 @@ export function sourceEventType(object: TriggerObject, event: SelectionEvent): S
 	}
 	if (event === 'completed') return object === 'task' ? pair('activity.task_completed', 'created') : undefined;
 	if (event === 'merged') return object === 'lead' ? pair('lead', 'merged') : undefined;
+	if (object === 'task') return pair(TASK_EVENT_TYPE, event);
 	return isActivityObject(object) ? pair(`activity.${object}`, event) : pair(object, event);
 }
 

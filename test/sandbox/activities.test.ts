@@ -125,7 +125,7 @@ describe('status changes and task completion', () => {
 		expect([done.object_type, done.action]).toEqual(['activity.task_completed', 'created']);
 		expect(done.data).toMatchObject({ _type: 'TaskCompleted', task_id: task.id, task_text: 'Call back', lead_id: lead.id });
 		sb.admin.update('task', task.id, { is_complete: false });
-		expect(sb.admin.events().at(-1)!.object_type).toBe('task');
+		expect(sb.admin.events().at(-1)!.object_type).toBe('task.lead');
 		expect(sb.admin.events().filter((e) => e.object_type === 'activity.task_completed')).toHaveLength(1);
 	});
 });
@@ -177,7 +177,7 @@ describe('activities', () => {
 		const lead = sb.admin.create('lead', { name: 'Acme' });
 		sb.admin.create('note', { lead_id: lead.id });
 		sb.admin.create('call', { lead_id: lead.id });
-		const res = await call('GET', '/event/?object_type=activity.note');
+		const res = await call('GET', '/event/?object_type=activity.note&action=created');
 		expect(res.body.data.map((e: any) => e.object_type)).toEqual(['activity.note']);
 	});
 });

@@ -9,7 +9,7 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflo
 
 import { SavePacer } from '../../../lib/webhooks/savePacer';
 import { persistedEntries, SeenKeys } from '../../../lib/webhooks/seenKeys';
-import type { Setup, WebhookStatic } from './staticData';
+import type { Setup, WebhookStatic } from './setupTypes';
 
 /** Per node and n8n process; every key is also forgotten 73 h after it was seen (lib/webhooks/seenKeys). */
 export const SEEN_IN_MEMORY = 20000;

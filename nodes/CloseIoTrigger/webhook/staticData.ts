@@ -7,26 +7,9 @@ import { callbackSignatureKey, desiredInstanceEvents } from '../../../lib/webhoo
 import type { Connection } from '../../shared/transport';
 import { selectedObjects } from '../PollMode';
 import { moduleSetups } from './memory';
+import type { Setup, WebhookStatic } from './setupTypes';
 
-/** Per webhook URL (test and production each have their own set-up). */
-export interface Setup {
-	instanceId: string;
-	route: DeliveryRoute;
-	/** The instance's events settings before the first activation, restored on deactivation. */
-	saved?: IDataObject;
-	subscriptionId?: string;
-	closeSignatureKey?: string;
-	/** The node's other URL that held the instance when this one took it over; it gets it back. */
-	handBackTo?: string;
-}
-
-export interface WebhookStatic {
-	setups?: Record<string, Setup>;
-	/** Idempotency keys of the newest executions, oldest first (see memory.ts rememberedKeys). */
-	seen?: string[];
-	/** When they were seen: [bucket start (epoch s), count] runs over `seen` (lib/webhooks/seenKeys). */
-	seenAt?: Array<[number, number]>;
-}
+export type { Setup, WebhookStatic } from './setupTypes';
 
 export function staticOf(ctx: IHookFunctions | IWebhookFunctions): WebhookStatic {
 	return ctx.getWorkflowStaticData('node') as WebhookStatic;

@@ -2,8 +2,10 @@
 // the millisecond), page sizes, caps, writes between two page requests of one poll, and faults
 // during polls, against the sandbox over real HTTP. After each schedule settles, every record's
 // final version was delivered exactly once, no version twice, every delete/merge event once; with
-// the event-log sources (notes, lead status changes, optionally filtered by a to-status), every
-// such event once and no other.
+// the event-log sources (notes, lead status changes, optionally filtered by a to-status, task
+// completions), every such event once and no other, including notes logged late (dated 90 s before
+// the newest event). The sandbox answers only Close's documented event-log filter combinations, so
+// a poll asking anything else fails the schedule.
 // Four query profiles of the sandbox: `full` (documented CEQL), `seed` (only what the closeio seed
 // shows; ties shuffled per request, offset paging over the live set), and each of those with orderBy
 // dropped altogether (records come by id): `full-unordered`, `seed-unordered`.
@@ -67,8 +69,8 @@ async function runSchedule(seed: number, profile: Profile): Promise<void> {
 	const withActivities = random() < 0.5;
 	const toStatus = withActivities && random() < 0.5 ? [pick(LEAD_STATUSES)] : [];
 	const selection: Selection = {
-		objects: withActivities ? [...objects, 'note'] : objects,
-		events: withActivities ? ['created', 'updated', 'deleted', 'merged', 'statusChanged'] : ['created', 'updated', 'deleted', 'merged'],
+		objects: withActivities ? [...objects, 'note', 'task'] : objects,
+		events: withActivities ? ['created', 'updated', 'deleted', 'merged', 'statusChanged', 'completed'] : ['created', 'updated', 'deleted', 'merged'],
 		fromStatus: [],
 		toStatus,
 		fieldsToWatch: [],
@@ -97,9 +99,15 @@ async function runSchedule(seed: number, profile: Profile): Promise<void> {
 		if (withActivities && leads.length > 0 && random() < 0.35) {
 			const notes = admin.records('note').map((n) => String(n.id));
 			const a = random();
-			if (a < 0.4 || notes.length === 0) admin.create('note', { lead_id: pick(leads), note: `n${seed}` }, { at: tick() });
-			else if (a < 0.6) admin.update('note', pick(notes), { note: `u${random()}` }, { at: tick() });
-			else if (a < 0.7) admin.delete('note', pick(notes), { at: tick() });
+			const open = admin.records('task').filter((task) => task.is_complete !== true).map((task) => String(task.id));
+			if (a < 0.3 || notes.length === 0) admin.create('note', { lead_id: pick(leads), note: `n${seed}` }, { at: tick() });
+			// Seen late: logged now, dated 90 s before the newest event (Close: events "may be visible
+			// through the API in a different order than they were triggered").
+			else if (a < 0.4) admin.create('note', { lead_id: pick(leads), note: `late${seed}` }, { at: t - 90_000_000 });
+			else if (a < 0.5) admin.update('note', pick(notes), { note: `u${random()}` }, { at: tick() });
+			else if (a < 0.55) admin.delete('note', pick(notes), { at: tick() });
+			else if (a < 0.65) admin.create('task', { lead_id: pick(leads), text: `t${seed}` }, { at: tick() });
+			else if (a < 0.75 && open.length) admin.update('task', pick(open), { is_complete: true }, { at: tick() });
 			else admin.update('lead', pick(leads), { status_id: pick(LEAD_STATUSES) }, { at: tick() });
 			return;
 		}
@@ -235,6 +243,7 @@ async function runSchedule(seed: number, profile: Profile): Promise<void> {
 			(e) =>
 				withActivities &&
 				(e.object_type === 'activity.note' ||
+					(e.object_type === 'activity.task_completed' && e.action === 'created') ||
 					(e.object_type === 'activity.lead_status_change' &&
 						e.action === 'created' &&
 						(!toStatus.length || toStatus.includes(String(e.data?.new_status_id))))),
@@ -242,14 +251,14 @@ async function runSchedule(seed: number, profile: Profile): Promise<void> {
 		.filter((e) => startMode === 'all' || !eventsBefore.has(String(e.id)));
 	const logCounts = new Map<string, number>();
 	for (const d of delivered) {
-		if (d.object === 'note' || d.event === 'statusChanged') logCounts.set(String(d.deliveryId), (logCounts.get(String(d.deliveryId)) ?? 0) + 1);
+		if (d.object === 'note' || d.event === 'statusChanged' || d.event === 'completed') logCounts.set(String(d.deliveryId), (logCounts.get(String(d.deliveryId)) ?? 0) + 1);
 	}
 	for (const e of wantedLog) {
 		const got = logCounts.get(String(e.id)) ?? 0;
 		if (got !== 1) throw new Error(`${context}: ${e.object_type} ${e.action} event ${e.id} delivered ${got} times`);
 	}
 	if (logCounts.size !== wantedLog.length) {
-		throw new Error(`${context}: ${logCounts.size} note/status-change events delivered, ${wantedLog.length} expected`);
+		throw new Error(`${context}: ${logCounts.size} note/status-change/completion events delivered, ${wantedLog.length} expected`);
 	}
 }
 

@@ -31,7 +31,7 @@ describe('sourceEventTypes', () => {
 			'lead/statusChanged <- activity.lead_status_change.created',
 			'opportunity/created <- opportunity.created',
 			'opportunity/statusChanged <- activity.opportunity_status_change.created',
-			'task/created <- task.created',
+			'task/created <- task.lead.created',
 			'task/completed <- activity.task_completed.created',
 			'note/created <- activity.note.created',
 			'contact/created <- contact.created',

@@ -70,7 +70,7 @@ describe('webhook mode selections', () => {
 			'activity.task_completed.created',
 			'lead.updated',
 			'opportunity.updated',
-			'task.updated',
+			'task.lead.updated',
 		]);
 		expect(byType['activity.lead_status_change.created']).toEqual(statusFilter('new_status_id', [QUALIFIED]));
 		expect(byType['activity.task_completed.created']).toBeUndefined();

@@ -60,7 +60,7 @@ describe('requestFn / connect on n8n helpers', () => {
 		expect(await close.deleteWebhook(hook.id)).toBe(true);
 		expect(await close.getWebhook(hook.id)).toBeNull();
 		expect(await close.deleteWebhook(hook.id)).toBe(false);
-		const events = await close.listEvents({ _limit: 5 });
+		const events = await close.listEvents({ object_type: 'lead', action: 'created', _limit: 5 });
 		expect(Array.isArray(events.data)).toBe(true);
 		expect(ctx.recorder.requests[0].headers.Authorization).toBe(
 			`Basic ${Buffer.from(`${sandbox.secrets.closeApiKey}:`).toString('base64')}`,
