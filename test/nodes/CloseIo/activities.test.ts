@@ -135,17 +135,17 @@ describe('custom activity', () => {
 
 	it('create from the mapper’s fields; a required field left empty is named before any write; draft allows it', async () => {
 		const { leadId } = leadWithContact();
-		const missing = await f.run({ resource: 'customActivity', operation: 'create', leadId: fromList(leadId), customActivityTypeId: TYPE, fields: mapped({ [SEATS]: 3 }) });
+		const missing = await f.run({ resource: 'customActivity', operation: 'create', leadId: fromList(leadId), customActivityTypeId: TYPE, customActivityFields: mapped({ [SEATS]: 3 }) });
 		expect(missing.error?.message).toBe('Missing required field of "Demo Request": Topic');
 		expect(calls(missing).some((c) => c.startsWith('POST'))).toBe(false);
-		const [made] = await f.ok({ resource: 'customActivity', operation: 'create', leadId: fromList(leadId), customActivityTypeId: TYPE, fields: mapped({ [TOPIC]: 'Pricing', [SEATS]: '12' }) });
+		const [made] = await f.ok({ resource: 'customActivity', operation: 'create', leadId: fromList(leadId), customActivityTypeId: TYPE, customActivityFields: mapped({ [TOPIC]: 'Pricing', [SEATS]: '12' }) });
 		expect(made).toMatchObject({ _type: 'CustomActivity', status: 'published', custom_activity_type_id: TYPE, [`custom.${TOPIC}`]: 'Pricing', [`custom.${SEATS}`]: 12 });
-		const [draft] = await f.ok({ resource: 'customActivity', operation: 'create', leadId: fromList(leadId), customActivityTypeId: TYPE, customActivityStatus: 'draft', fields: mapped({}) });
+		const [draft] = await f.ok({ resource: 'customActivity', operation: 'create', leadId: fromList(leadId), customActivityTypeId: TYPE, customActivityStatus: 'draft', customActivityFields: mapped({}) });
 		expect(draft.status).toBe('draft');
 
-		const [updated] = await f.ok({ resource: 'customActivity', operation: 'update', customActivityId: made.id, customActivityTypeId: TYPE, fields: mapped({ [SEATS]: 20 }) });
+		const [updated] = await f.ok({ resource: 'customActivity', operation: 'update', customActivityId: made.id, customActivityTypeId: TYPE, customActivityFields: mapped({ [SEATS]: 20 }) });
 		expect(updated).toMatchObject({ [`custom.${TOPIC}`]: 'Pricing', [`custom.${SEATS}`]: 20, status: 'published' });
-		const publishEmpty = await f.run({ resource: 'customActivity', operation: 'update', customActivityId: draft.id, customActivityTypeId: TYPE, customActivityStatus: 'published', fields: mapped({}) });
+		const publishEmpty = await f.run({ resource: 'customActivity', operation: 'update', customActivityId: draft.id, customActivityTypeId: TYPE, customActivityStatus: 'published', customActivityFields: mapped({}) });
 		expect(publishEmpty.error?.message).toBe('Missing required field of "Demo Request": Topic');
 
 		expect(await f.ok({ resource: 'customActivity', operation: 'get', customActivityId: made.id })).toEqual([expect.objectContaining({ id: made.id })]);

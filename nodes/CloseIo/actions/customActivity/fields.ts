@@ -25,7 +25,7 @@ export function typeProperty(operations: string[], required: boolean, descriptio
 export function fieldsProperty(operations: string[], mode: 'add' | 'update'): INodeProperties {
 	return {
 		displayName: 'Fields',
-		name: 'fields',
+		name: 'customActivityFields',
 		type: 'resourceMapper',
 		noDataExpression: true,
 		default: { mappingMode: 'defineBelow', value: null },
@@ -80,7 +80,7 @@ export async function readType(records: RecordsClient, typeId: string): Promise<
 export async function readFieldValues(ctx: IExecuteFunctions, records: RecordsClient, itemIndex: number, status: string | undefined): Promise<{ typeId: string; body: IDataObject }> {
 	const typeId = readString(ctx, 'customActivityTypeId', itemIndex, 'Custom Activity Type');
 	const type = await readType(records, typeId);
-	const mapped = ctx.getNodeParameter('fields', itemIndex, { value: null }) as ResourceMapperValue;
+	const mapped = ctx.getNodeParameter('customActivityFields', itemIndex, { value: null }) as ResourceMapperValue;
 	const body = customActivityFields(mapped?.value ?? {}, type.fields) as IDataObject;
 	if (status === 'published') {
 		const missing = missingRequired(body, type.fields);
