@@ -62,6 +62,13 @@ const notFound = (): HttpError => closeError(404, 'Empty query: not found');
 const EMAIL_STATUSES = ['inbox', 'draft', 'scheduled', 'outbox', 'sent'];
 const SUBSCRIPTION_STATUSES = ['active', 'paused'];
 const FIELD_TYPES = ['text', 'number', 'date', 'datetime', 'choices', 'user', 'contact'];
+/** CreateCallActivity of Close's reference: these properties only (additionalProperties: false). */
+const CALL_FIELDS = ['activity_at', 'contact_id', 'conversation_type_id', 'created_by', 'date_created', 'direction', 'duration', 'lead_id', 'note', 'note_html', 'organization_id', 'outcome_id', 'phone', 'playbook_id', 'quality_info', 'recording_url', 'source', 'status', 'user_id', 'voicemail_url'];
+const CALL_STATUSES = ['created', 'in-progress', 'completed', 'cancel', 'no-answer', 'busy', 'failed', 'timeout'];
+export const OUTCOMES: ReadonlyArray<Obj> = [
+	{ id: 'outcome_SandboxDemoBooked000001', name: 'Demo Booked', type: 'custom', applies_to: ['calls', 'meetings'], description: 'Booked a demo' },
+	{ id: 'outcome_SandboxVoicemail0000001', name: 'Left Pre-Recorded Voicemail', type: 'vm-dropped', applies_to: ['calls'], description: null },
+].map((o) => ({ ...o, organization_id: ORGANIZATION_ID, created_by: USER_ID, updated_by: USER_ID, date_created: '2024-01-01T00:00:00.000000+00:00', date_updated: '2024-01-01T00:00:00.000000+00:00' }));
 
 export const SANDBOX_EMAIL_ACCOUNT = 'emailacct_SandboxAccount000000001';
 export const SANDBOX_PHONE = '+15555550100';
@@ -146,6 +153,8 @@ export class CloseActivities {
 			route('PUT', `${P}/activity/email/:id/`, (c) => guard(() => ({ status: 200, body: this.updateMessage('email', c.params[0], objectBody(c)) }))),
 			route('POST', `${P}/activity/sms/`, (c) => guard(() => ({ status: 200, body: this.createMessage('sms', objectBody(c)) }))),
 			route('PUT', `${P}/activity/sms/:id/`, (c) => guard(() => ({ status: 200, body: this.updateMessage('sms', c.params[0], objectBody(c)) }))),
+			route('POST', `${P}/activity/call/`, (c) => guard(() => ({ status: 200, body: this.store.create('call', this.checkCall(objectBody(c))) }))),
+			route('GET', `${P}/outcome/`, (c) => list(OUTCOMES, c)),
 			route('GET', `${P}/email_template/`, (c) => list(this.emailTemplates.values(), c, (t) => c.query.get('is_archived') !== 'false' || t.is_archived === false)),
 			route('POST', `${P}/email_template/`, (c) => ({ status: 200, body: this.createEmailTemplate(objectBody(c)) })),
 			route('GET', `${P}/email_template/:id/`, (c) => one(this.emailTemplates, c.params[0])),
@@ -412,6 +421,19 @@ export class CloseActivities {
 		const skip = Number(c.query.get('_skip') ?? 0) || 0;
 		const limit = Math.min(Number(c.query.get('_limit') ?? 100) || 100, 100);
 		return { status: 200, body: { data: all.slice(skip, skip + limit), has_more: skip + limit < all.length } };
+	}
+
+	// ---- calls ----
+
+	private checkCall(b: Obj): Obj {
+		const fe: Record<string, string> = {};
+		for (const k of Object.keys(b)) if (!CALL_FIELDS.includes(k)) fe[k] = 'Additional properties are not allowed.';
+		if (b.direction !== undefined && b.direction !== null && b.direction !== 'inbound' && b.direction !== 'outbound') fe.direction = `"${String(b.direction)}" is not a valid choice.`;
+		if (b.status !== undefined && b.status !== null && !CALL_STATUSES.includes(String(b.status))) fe.status = `"${String(b.status)}" is not a valid choice.`;
+		if (b.duration !== undefined && b.duration !== null && (!Number.isInteger(b.duration) || (b.duration as number) < 0 || (b.duration as number) > 604800)) fe.duration = 'Enter a whole number of seconds up to 604800.';
+		if (b.outcome_id !== undefined && b.outcome_id !== null && !OUTCOMES.some((o) => o.id === b.outcome_id && (o.applies_to as string[]).includes('calls'))) fe.outcome_id = 'Outcome not found.';
+		if (Object.keys(fe).length) throw closeError(400, 'Invalid call', fe);
+		return b;
 	}
 
 	// ---- email and SMS ----

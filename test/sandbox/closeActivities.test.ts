@@ -69,6 +69,18 @@ describe('emails and SMS', () => {
 	});
 });
 
+describe('calls', () => {
+	it('only the properties Close documents for a call; outcomes listed and checked', async () => {
+		const { leadId } = leadWithContact();
+		const bad = await call('POST', '/activity/call/', { lead_id: leadId, disposition: 'answered', status: 'done' });
+		expect(bad.status).toBe(400);
+		expect(bad.body['field-errors']).toEqual({ disposition: 'Additional properties are not allowed.', status: '"done" is not a valid choice.' });
+		const outcomes = await call('GET', '/outcome/');
+		const ok = await call('POST', '/activity/call/', { lead_id: leadId, direction: 'outbound', duration: 30, status: 'completed', outcome_id: outcomes.body.data[0].id });
+		expect(ok.body).toMatchObject({ _type: 'Call', outcome_id: outcomes.body.data[0].id, duration: 30 });
+	});
+});
+
 describe('sequences', () => {
 	it('subscribe, refuse a second subscription, pause and resume, list by contact or sequence', async () => {
 		const { contactId } = leadWithContact('jane@example.com');

@@ -54,6 +54,19 @@ export async function getEmailSenders(this: ILoadOptionsFunctions): Promise<INod
 	);
 }
 
+/** Call outcomes of the organization (those that apply to calls). */
+export async function getCallOutcomes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await fromClose(
+		this,
+		(records) =>
+			records
+				.filter((o) => !Array.isArray(o.applies_to) || o.applies_to.includes('calls'))
+				.map((o) => ({ ...named(o), description: typeof o.description === 'string' ? o.description : undefined }))
+				.sort(byName),
+		'/outcome/',
+	);
+}
+
 export async function getSequences(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	return await fromClose(this, (records) => records.map((s) => ({ ...named(s), description: s.status ? `Status: ${String(s.status)}` : undefined })).sort(byName), '/sequence/');
 }

@@ -28,8 +28,11 @@ function leadWithContact(email?: string, phone?: string): { leadId: string; cont
 describe('activity: calls and meetings', () => {
 	it('logs a call with direction, duration, outcome and note; get, getAll of the lead, delete', async () => {
 		const { leadId, contactId } = leadWithContact();
-		const [call] = await f.ok({ resource: 'activity', activityType: 'call', operation: 'create', leadId: fromList(leadId), contactId: byId(contactId), direction: 'inbound', duration: 95, disposition: 'vm-left', note: 'Left a message' });
-		expect(call).toMatchObject({ _type: 'Call', lead_id: leadId, contact_id: contactId, direction: 'inbound', duration: 95, disposition: 'vm-left', note: 'Left a message' });
+		const [call] = await f.ok({ resource: 'activity', activityType: 'call', operation: 'create', leadId: fromList(leadId), contactId: byId(contactId), direction: 'inbound', duration: 95, callStatus: 'completed', outcomeId: 'outcome_SandboxDemoBooked000001', note: 'Left a message' });
+		expect(call).toMatchObject({ _type: 'Call', lead_id: leadId, contact_id: contactId, direction: 'inbound', duration: 95, status: 'completed', outcome_id: 'outcome_SandboxDemoBooked000001', note: 'Left a message' });
+		const badOutcome = await f.run({ resource: 'activity', activityType: 'call', operation: 'create', leadId: fromList(leadId), outcomeId: 'outcome_nope' });
+		expect(badOutcome.error?.httpCode).toBe('400');
+		expect(badOutcome.error?.description).toMatch(/outcome_id: Outcome not found/);
 		expect(await f.ok({ resource: 'activity', activityType: 'call', operation: 'get', activityId: call.id })).toEqual([expect.objectContaining({ id: call.id })]);
 		const other = f.sandbox.admin.create('lead', { name: 'Other' });
 		await f.ok({ resource: 'activity', activityType: 'call', operation: 'create', leadId: fromList(other.id) });
@@ -178,6 +181,7 @@ describe('editor lists and the AI tool', () => {
 		expect(await node.methods.loadOptions.getSenders.call(ctx({ resource: 'activity', activityType: 'email' }))).toEqual([{ name: 'Sandbox User <sandbox.user@example.com>', value: SENDER }]);
 		expect((await node.methods.loadOptions.getSenders.call(ctx({ resource: 'activity', activityType: 'sms' })))[0].value).toBe(SANDBOX_PHONE);
 		expect((await node.methods.loadOptions.getSequences.call(ctx())).map((s) => s.name)).toEqual(['Onboarding']);
+		expect((await node.methods.loadOptions.getCallOutcomes.call(ctx())).map((s) => s.name)).toEqual(['Demo Booked', 'Left Pre-Recorded Voicemail']);
 		expect((await node.methods.loadOptions.getCustomActivityTypes.call(ctx())).map((s) => s.value)).toEqual([TYPE]);
 		expect((await node.methods.loadOptions.getSmartViews.call(ctx())).map((s) => s.name)).toEqual(['Qualified leads']);
 		const mapper = await node.methods.resourceMapping.getCustomActivityFields.call(ctx({ resource: 'customActivity', operation: 'create', customActivityTypeId: TYPE }));

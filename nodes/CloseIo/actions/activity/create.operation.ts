@@ -65,21 +65,27 @@ export const description: INodeProperties[] = [
 	},
 	{ displayName: 'Duration (Seconds)', name: 'duration', type: 'number', typeOptions: { minValue: 0 }, default: 0, displayOptions: on(['call']) },
 	{
-		displayName: 'Outcome',
-		name: 'disposition',
+		displayName: 'Call Status',
+		name: 'callStatus',
 		type: 'options',
-		default: 'answered',
+		default: 'completed',
 		displayOptions: on(['call']),
-		description: 'Close’s disposition of the call',
 		options: [
-			{ name: 'Answered', value: 'answered' },
-			{ name: 'Blocked', value: 'blocked' },
 			{ name: 'Busy', value: 'busy' },
-			{ name: 'Error', value: 'error' },
+			{ name: 'Cancelled', value: 'cancel' },
+			{ name: 'Completed', value: 'completed' },
+			{ name: 'Failed', value: 'failed' },
 			{ name: 'No Answer', value: 'no-answer' },
-			{ name: 'Voicemail Answered', value: 'vm-answer' },
-			{ name: 'Voicemail Left', value: 'vm-left' },
 		],
+	},
+	{
+		displayName: 'Outcome Name or ID',
+		name: 'outcomeId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getCallOutcomes' },
+		default: '',
+		displayOptions: on(['call']),
+		description: 'One of the organization’s call outcomes (optional). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{ displayName: 'Phone', name: 'phone', type: 'string', default: '', displayOptions: on(['call']), placeholder: 'e.g. +15555550123' },
 	{ displayName: 'Note', name: 'note', type: 'string', default: '', typeOptions: { rows: 3 }, displayOptions: on(['call', 'meeting']) },
@@ -103,7 +109,9 @@ export async function execute(this: IExecuteFunctions, records: RecordsClient, i
 	if (type === 'call') {
 		body.direction = this.getNodeParameter('direction', itemIndex, 'outbound');
 		body.duration = Number(this.getNodeParameter('duration', itemIndex, 0)) || 0;
-		body.disposition = this.getNodeParameter('disposition', itemIndex, 'answered');
+		body.status = this.getNodeParameter('callStatus', itemIndex, 'completed');
+		const outcome = optionalString(this, 'outcomeId', itemIndex);
+		if (outcome) body.outcome_id = outcome;
 		const phone = optionalString(this, 'phone', itemIndex);
 		if (phone) body.phone = phone;
 		const note = optionalString(this, 'note', itemIndex);
