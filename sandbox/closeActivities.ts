@@ -155,6 +155,10 @@ export class CloseActivities {
 			route('PUT', `${P}/activity/sms/:id/`, (c) => guard(() => ({ status: 200, body: this.updateMessage('sms', c.params[0], objectBody(c)) }))),
 			route('POST', `${P}/activity/call/`, (c) => guard(() => ({ status: 200, body: this.store.create('call', this.checkCall(objectBody(c))) }))),
 			route('GET', `${P}/outcome/`, (c) => list(OUTCOMES, c)),
+			// Close's reference has no POST for meetings: they come from the connected calendars.
+			route('POST', `${P}/activity/meeting/`, () => {
+				throw closeError(405, 'Method "POST" not allowed.');
+			}),
 			route('GET', `${P}/email_template/`, (c) => list(this.emailTemplates.values(), c, (t) => c.query.get('is_archived') !== 'false' || t.is_archived === false)),
 			route('POST', `${P}/email_template/`, (c) => ({ status: 200, body: this.createEmailTemplate(objectBody(c)) })),
 			route('GET', `${P}/email_template/:id/`, (c) => one(this.emailTemplates, c.params[0])),

@@ -42,10 +42,15 @@ describe('activity: calls and meetings', () => {
 		expect(f.sandbox.admin.get('call', call.id)).toBeUndefined();
 	});
 
-	it('logs a meeting with its title and times', async () => {
+	it('meetings: no create (Close’s API has none), said before any request; get, getAll, delete work', async () => {
 		const { leadId } = leadWithContact();
-		const [meeting] = await f.ok({ resource: 'activity', activityType: 'meeting', operation: 'create', leadId: fromList(leadId), title: 'Demo', startsAt: '2030-01-02T10:00:00Z', endsAt: '2030-01-02T11:00:00Z' });
-		expect(meeting).toMatchObject({ _type: 'Meeting', title: 'Demo', starts_at: '2030-01-02T10:00:00.000000+00:00', ends_at: '2030-01-02T11:00:00.000000+00:00' });
+		const refused = await f.run({ resource: 'activity', activityType: 'meeting', operation: 'create', leadId: fromList(leadId) });
+		expect(refused.error?.message).toMatch(/^Close’s API does not create meetings/);
+		expect(calls(refused)).toEqual([]);
+		const meeting = f.sandbox.admin.create('meeting', { lead_id: leadId, title: 'Demo' });
+		expect((await f.ok({ resource: 'activity', activityType: 'meeting', operation: 'getAll', leadId: fromList(leadId), returnAll: true })).map((m) => m.id)).toEqual([meeting.id]);
+		expect(await f.ok({ resource: 'activity', activityType: 'meeting', operation: 'get', activityId: meeting.id })).toEqual([expect.objectContaining({ title: 'Demo' })]);
+		expect(await f.ok({ resource: 'activity', activityType: 'meeting', operation: 'delete', activityId: meeting.id })).toEqual([{ id: meeting.id, deleted: true }]);
 	});
 });
 

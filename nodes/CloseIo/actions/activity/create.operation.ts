@@ -10,10 +10,12 @@ import { SENT_MESSAGES } from './sentMessages';
 
 const on = (types: ActivityType[], more: IDataObject = {}) => ({ show: { resource: ['activity'], operation: ['create'], activityType: types, ...more } });
 const messages: ActivityType[] = ['email', 'sms'];
+export const NO_MEETING_CREATE = 'Close’s API does not create meetings: they come from the calendars connected in Close. Get, Get Many and Delete work on meetings.';
 
 export const description: INodeProperties[] = [
-	leadLocator('leadId', 'Lead', on(['call', 'email', 'sms', 'meeting'])),
-	contactLocator('activity', ['create'], false, 'The contact it is with. Email and SMS: its first email address or phone number when To is empty.'),
+	{ displayName: NO_MEETING_CREATE, name: 'meetingNotice', type: 'notice', default: '', displayOptions: on(['meeting']) },
+	leadLocator('leadId', 'Lead', on(['call', 'email', 'sms'])),
+	contactLocator('activity', ['create'], false, 'The contact it is with. Email and SMS: its first email address or phone number when To is empty.', { activityType: ['call', 'email', 'sms'] }),
 	{
 		displayName: 'Status',
 		name: 'status',
@@ -88,10 +90,7 @@ export const description: INodeProperties[] = [
 		description: 'One of the organization’s call outcomes (optional). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{ displayName: 'Phone', name: 'phone', type: 'string', default: '', displayOptions: on(['call']), placeholder: 'e.g. +15555550123' },
-	{ displayName: 'Note', name: 'note', type: 'string', default: '', typeOptions: { rows: 3 }, displayOptions: on(['call', 'meeting']) },
-	{ displayName: 'Title', name: 'title', type: 'string', default: '', required: true, displayOptions: on(['meeting']) },
-	{ displayName: 'Starts At', name: 'startsAt', type: 'dateTime', default: '', required: true, displayOptions: on(['meeting']) },
-	{ displayName: 'Ends At', name: 'endsAt', type: 'dateTime', default: '', displayOptions: on(['meeting']) },
+	{ displayName: 'Note', name: 'note', type: 'string', default: '', typeOptions: { rows: 3 }, displayOptions: on(['call']) },
 ];
 
 async function readContact(records: RecordsClient, contactId: string): Promise<CloseRecord> {
@@ -100,6 +99,7 @@ async function readContact(records: RecordsClient, contactId: string): Promise<C
 
 export async function execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
 	const type = this.getNodeParameter('activityType', itemIndex) as ActivityType;
+	if (type === 'meeting') fail(this, NO_MEETING_CREATE, itemIndex);
 	const leadId = readLeadId(this, 'leadId', itemIndex)!;
 	const contactId = readContactId(this, itemIndex, false);
 	const body: Record<string, unknown> = { lead_id: leadId };
@@ -118,16 +118,6 @@ export async function execute(this: IExecuteFunctions, records: RecordsClient, i
 		if (note) body.note = note;
 		return [await call<CloseRecord>({ method: 'POST', path: activityPath('call'), body })] as IDataObject[];
 	}
-	if (type === 'meeting') {
-		body.title = readString(this, 'title', itemIndex, 'Title');
-		body.starts_at = closeDate(readString(this, 'startsAt', itemIndex, 'Starts At'));
-		const ends = optionalString(this, 'endsAt', itemIndex);
-		if (ends) body.ends_at = closeDate(ends);
-		const note = optionalString(this, 'note', itemIndex);
-		if (note) body.note = note;
-		return [await call<CloseRecord>({ method: 'POST', path: activityPath('meeting'), body })] as IDataObject[];
-	}
-
 	const status = this.getNodeParameter('status', itemIndex, 'draft') as MessageStatus;
 	const sending = status === 'outbox' || status === 'scheduled';
 	body.status = status;

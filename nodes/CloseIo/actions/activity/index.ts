@@ -13,7 +13,7 @@ export const operations: Record<string, OperationModule> = { create, delete: del
 export const description: INodeProperties[] = [
 	activityTypeProperty(),
 	...resourceDescription('activity', [
-		{ name: 'Create', value: 'create', action: 'Create an activity', description: 'Log a call or meeting, or write, send or schedule an email or SMS' },
+		{ name: 'Create', value: 'create', action: 'Create an activity', description: 'Log a call, or write, send or schedule an email or SMS' },
 		{ name: 'Delete', value: 'delete', action: 'Delete an activity' },
 		{ name: 'Get', value: 'get', action: 'Get an activity' },
 		{ name: 'Get Many', value: 'getAll', action: 'Get many activities', description: 'List the activities of one type, of a lead or contact or of every lead' },
