@@ -1,6 +1,7 @@
 // The Close side, under /api/v1: objects, merge, event log, webhook subscriptions, deliveries.
 
 import { createHmac } from 'node:crypto';
+import { CloseActivities } from './closeActivities';
 import { Clock } from './clock';
 import { closeId, hex } from './ids';
 import { Outbox } from './outbound';
@@ -83,6 +84,8 @@ export class CloseApi {
 	/** Custom fields and write checks; set by startSandbox (shared with the hub's write routes). */
 	records?: RecordRules;
 	search?: Search;
+	/** Emails / SMS statuses, templates, sequences, custom activities, Smart Views, senders. */
+	readonly activities: CloseActivities;
 
 	constructor(
 		private readonly store: CloseStore,
@@ -100,9 +103,11 @@ export class CloseApi {
 			const [earlier] = events.splice(at, 1);
 			return foldEvents(earlier.event, event);
 		};
+		this.activities = new CloseActivities(store, clock);
 	}
 
 	reset(): void {
+		this.activities.reset();
 		this.subscriptions.clear();
 		this.legacy.clear();
 		this.windowCount = 0;
@@ -139,6 +144,7 @@ export class CloseApi {
 	routes(): Route[] {
 		const P = CLOSE_PREFIX;
 		const r: Route[] = [
+			...this.activities.routes(P),
 			route('POST', `${P}/lead/merge/`, (c) => this.merge(c)),
 			route('GET', `${P}/event/`, (c) => this.listEvents(c)),
 			route('GET', `${P}/event/:id/`, (c) => this.getEvent(c)),

@@ -4,6 +4,7 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import type { CloseActivities } from './closeActivities';
 import { CLOSE_PREFIX, CloseApi, CloseDeliverySigning, RateLimitOptions, WebhookSubscription, isCloseType } from './close';
 import { Clock } from './clock';
 import { Fault, FaultSpec, Faults } from './faults';
@@ -159,6 +160,8 @@ export interface SandboxAdmin {
 	runPoller(instanceId: number): Promise<void>;
 	/** Defines a custom field (same validation as POST /custom_field/<object>/). */
 	createCustomField(object: CustomFieldObject, body: { name: string; type: string; choices?: string[]; accepts_multiple_values?: boolean }): CustomField;
+	/** Close's emails, SMS, templates, sequences, custom activity types, Smart Views (sandbox/closeActivities.ts); `.sent` = what the fake sender sent. */
+	closeActivities: CloseActivities;
 	/** Resolves when no outbound delivery is in flight or waiting for a retry. */
 	idle(): Promise<void>;
 	/** Waits until `predicate(deliveries())` holds; rejects after timeoutMs (default 5000). */
@@ -345,6 +348,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		instances: () => [...oc.instances.values()].map((i) => ({ ...i, configuration: { ...i.configuration }, tags: [...i.tags] })),
 		createInstance,
+		closeActivities: closeApi.activities,
 		createCustomField: (object, body) => records.createCustomField(object, body as unknown as Record<string, unknown>),
 		webhooks: () => [...closeApi.subscriptions.values()].map((s) => ({ ...closeApi.publicSub(s), legacy: closeApi.legacy.has(s.id) })),
 		createWebhook: (body) => closeApi.createSubscription(body as unknown as Record<string, unknown>),
@@ -613,6 +617,7 @@ function adminHttpRoutes(admin: SandboxAdmin, store: CloseStore): Route[] {
 		}),
 		route('GET', `${A}/requests`, () => ({ status: 200, body: admin.requests() })),
 		route('GET', `${A}/deliveries`, () => ({ status: 200, body: admin.deliveries() })),
+		route('GET', `${A}/sent`, () => ({ status: 200, body: admin.closeActivities.sent })),
 		route('DELETE', `${A}/logs`, () => {
 			admin.clearLogs();
 			return { status: 200, body: { ok: true } };

@@ -9,12 +9,12 @@ import { storePhones } from './phones';
 
 export type RecordType = 'lead' | 'contact' | 'opportunity' | 'task';
 /** Activities users log (Close routes /activity/<type>/, events `activity.<type>`). */
-export type ActivityType = 'note' | 'call' | 'email' | 'sms' | 'meeting';
+export type ActivityType = 'note' | 'call' | 'email' | 'sms' | 'meeting' | 'custom_activity';
 /** Activities Close logs itself when a status changes or a task is completed (read-only here). */
 export type SystemActivityType = 'lead_status_change' | 'opportunity_status_change' | 'task_completed';
 export type CloseObjectType = RecordType | ActivityType | SystemActivityType;
 export const RECORD_TYPES: readonly RecordType[] = ['lead', 'contact', 'opportunity', 'task'];
-export const ACTIVITY_TYPES: readonly ActivityType[] = ['note', 'call', 'email', 'sms', 'meeting'];
+export const ACTIVITY_TYPES: readonly ActivityType[] = ['note', 'call', 'email', 'sms', 'meeting', 'custom_activity'];
 export const SYSTEM_ACTIVITY_TYPES: readonly SystemActivityType[] = ['lead_status_change', 'opportunity_status_change', 'task_completed'];
 export const CLOSE_TYPES: readonly CloseObjectType[] = [...RECORD_TYPES, ...ACTIVITY_TYPES, ...SYSTEM_ACTIVITY_TYPES];
 
@@ -167,6 +167,7 @@ const ACTIVITY_CLASS: Record<ActivityType | SystemActivityType, string> = {
 	email: 'Email',
 	sms: 'SMS',
 	meeting: 'Meeting',
+	custom_activity: 'CustomActivity',
 	lead_status_change: 'LeadStatusChange',
 	opportunity_status_change: 'OpportunityStatusChange',
 	task_completed: 'TaskCompleted',
@@ -186,6 +187,9 @@ function activityFields(type: ActivityType | SystemActivityType): Record<string,
 			return { direction: 'outbound', status: 'draft', text: '', local_phone: '', remote_phone: '' };
 		case 'meeting':
 			return { title: '', status: 'upcoming', starts_at: null, ends_at: null, duration: 0, location: null, attendees: [] };
+		case 'custom_activity':
+			// Its custom.cf_… values are flat keys, as Close shows them (sandbox/closeActivities.ts).
+			return { custom_activity_type_id: null, status: 'published', pinned: false, source: 'api' };
 		case 'lead_status_change':
 			return { old_status_id: null, old_status_label: null, new_status_id: null, new_status_label: null };
 		case 'opportunity_status_change':
@@ -239,6 +243,7 @@ export class CloseStore {
 		email: new Table(),
 		sms: new Table(),
 		meeting: new Table(),
+		custom_activity: new Table(),
 		lead_status_change: new Table(),
 		opportunity_status_change: new Table(),
 		task_completed: new Table(),

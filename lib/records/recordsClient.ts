@@ -96,6 +96,11 @@ export class RecordsClient {
 		return response.body as T;
 	}
 
+	/** Close's own API, for the cores built on it (closeActivities.ts); non-2xx throws ApiError. */
+	async callClose<T>(req: Omit<HttpRequest, 'url'> & { path: string }): Promise<T> {
+		return await this.close<T>(req);
+	}
+
 	// ---- records through the hub ----
 
 	async create(resource: HubResource, body: Record<string, unknown>): Promise<CloseRecord> {

@@ -36,6 +36,8 @@ export function itemViewOf(objectType: string, action: string, data: Json | null
 			return { object: 'opportunity', event: 'statusChanged', id: str(data, 'opportunity_id'), statusChange: statusChangeOf(data) };
 		case 'activity.task_completed':
 			return { object: 'task', event: 'completed', id: str(data, 'task_id'), statusChange: null };
+		case 'activity.custom_activity':
+			return { object: 'customActivity', event: action, id: null, statusChange: null };
 	}
 	// Other activities keep their own id: `activity.note` -> object `note`. Close subtypes tasks
 	// (`task.lead`, …): they are tasks.

@@ -4,12 +4,14 @@
 import type { TriggerItem } from '../items/objects';
 
 export type RecordObject = 'lead' | 'contact' | 'opportunity' | 'task';
-export type ActivityObject = 'note' | 'call' | 'email' | 'sms' | 'meeting';
+export type ActivityObject = 'note' | 'call' | 'email' | 'sms' | 'meeting' | 'customActivity';
 export type TriggerObject = RecordObject | ActivityObject;
 export type SelectionEvent = 'created' | 'updated' | 'deleted' | 'merged' | 'statusChanged' | 'completed';
 
 export const RECORD_OBJECTS: readonly RecordObject[] = ['lead', 'contact', 'opportunity', 'task'];
-export const ACTIVITY_OBJECTS: readonly ActivityObject[] = ['note', 'call', 'email', 'sms', 'meeting'];
+export const ACTIVITY_OBJECTS: readonly ActivityObject[] = ['note', 'call', 'email', 'sms', 'meeting', 'customActivity'];
+/** Close's event object_type of an activity object (custom activities are `activity.custom_activity`). */
+export const activityEventType = (object: ActivityObject): string => (object === 'customActivity' ? 'activity.custom_activity' : `activity.${object}`);
 export const SELECTION_OBJECTS: readonly TriggerObject[] = [...RECORD_OBJECTS, ...ACTIVITY_OBJECTS];
 export const SELECTION_EVENTS: readonly SelectionEvent[] = ['created', 'updated', 'deleted', 'merged', 'statusChanged', 'completed'];
 
@@ -22,6 +24,8 @@ export interface Selection {
 	toStatus: string[];
 	/** An `updated` counts only when one of these fields changed; empty = any. */
 	fieldsToWatch: string[];
+	/** Custom activity type ids a custom activity must be of; empty or absent = any. */
+	customActivityTypes?: string[];
 }
 
 /** One Close event type (object_type + action) the selection needs, and what it becomes in items. */
@@ -60,7 +64,7 @@ export function sourceEventType(object: TriggerObject, event: SelectionEvent): S
 	if (event === 'completed') return object === 'task' ? pair('activity.task_completed', 'created') : undefined;
 	if (event === 'merged') return object === 'lead' ? pair('lead', 'merged') : undefined;
 	if (object === 'task') return pair(TASK_EVENT_TYPE, event);
-	return isActivityObject(object) ? pair(`activity.${object}`, event) : pair(object, event);
+	return isActivityObject(object) ? pair(activityEventType(object), event) : pair(object, event);
 }
 
 /** Every Close event type the selection needs (pairs Close does not have are left out). */
@@ -93,6 +97,9 @@ export function selectionProblem(selection: Selection): string | undefined {
 	if ((selection.fromStatus.length || selection.toStatus.length) && !selection.events.includes('statusChanged')) {
 		return 'From Status / To Status only apply to the "Status Changed" event: add it or clear them';
 	}
+	if (selection.customActivityTypes?.length && !selection.objects.includes('customActivity')) {
+		return 'Custom Activity Types only applies to the "Custom Activity" object: add it or clear the option';
+	}
 	if (selection.fieldsToWatch.length && !selection.events.includes('updated')) {
 		return 'Fields to Watch only applies to the "Updated" event: add it or clear the option';
 	}
@@ -114,12 +121,21 @@ export function itemMatchesSelection(item: TriggerItem, selection: Selection): b
 		if (selection.fromStatus.length && !selection.fromStatus.includes(change.fromId ?? '')) return false;
 		if (selection.toStatus.length && !selection.toStatus.includes(change.toId ?? '')) return false;
 	}
+	if (item.object === 'customActivity' && selection.customActivityTypes?.length && !selection.customActivityTypes.includes(customActivityTypeOf(item))) {
+		return false;
+	}
 	if (item.event === 'updated' && selection.fieldsToWatch.length) {
 		// Without changed_fields (hub records, platform polling) nothing proves a watched field changed.
 		const changed = item.changedFields ?? [];
 		if (!selection.fieldsToWatch.some((field) => changed.includes(field))) return false;
 	}
 	return true;
+}
+
+/** A custom activity item's type id: from its data, or (deleted) its previous data. */
+export function customActivityTypeOf(item: Pick<TriggerItem, 'data' | 'previousData'>): string {
+	const type = item.data?.custom_activity_type_id ?? item.previousData?.custom_activity_type_id;
+	return typeof type === 'string' ? type : '';
 }
 
 /** Field names from a comma- or newline-separated text, trimmed, without duplicates. */

@@ -22,10 +22,10 @@ function allOf(filters: Filter[]): Filter | undefined {
 	return filters.length === 1 ? filters[0] : { type: 'and', filters };
 }
 
-function dataFieldIn(field: string, values: string[]): Filter {
+function dataFieldIn(field: string, values: string[], of = 'data'): Filter {
 	return {
 		type: 'field_accessor',
-		field: 'data',
+		field: of,
 		filter: { type: 'field_accessor', field, filter: anyOf(values.map((value) => ({ type: 'equals', value }))) },
 	};
 }
@@ -43,6 +43,11 @@ export function subscriptionPlan(selection: Selection): PlannedEvent[] {
 			if (selection.toStatus.length) filters.push(dataFieldIn('new_status_id', selection.toStatus));
 		}
 		if (source.event === 'updated' && selection.fieldsToWatch.length) filters.push(changedAnyOf(selection.fieldsToWatch));
+		if (source.object === 'customActivity' && selection.customActivityTypes?.length) {
+			// A deleted event carries the activity in previous_data only.
+			const types = selection.customActivityTypes;
+			filters.push(source.event === 'deleted' ? dataFieldIn('custom_activity_type_id', types, 'previous_data') : dataFieldIn('custom_activity_type_id', types));
+		}
 		const extra = allOf(filters);
 		return extra ? { object_type: source.object_type, action: source.action, extra_filter: extra } : { object_type: source.object_type, action: source.action };
 	});

@@ -2,13 +2,16 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { instanceLocatorProperty } from '../shared/instanceLocator';
+import * as activity from './actions/activity';
 import * as contact from './actions/contact';
+import * as customActivity from './actions/customActivity';
 import * as lead from './actions/lead';
 import * as note from './actions/note';
 import * as opportunity from './actions/opportunity';
+import * as sequenceSubscription from './actions/sequenceSubscription';
 import { router } from './actions/router';
 import * as task from './actions/task';
-import { listSearch, loadOptions } from './methods';
+import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class CloseIo implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,10 +38,13 @@ export class CloseIo implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Activity', value: 'activity', description: 'Calls, emails, SMS and meetings' },
 					{ name: 'Contact', value: 'contact' },
+					{ name: 'Custom Activity', value: 'customActivity' },
 					{ name: 'Lead', value: 'lead' },
 					{ name: 'Note', value: 'note' },
 					{ name: 'Opportunity', value: 'opportunity' },
+					{ name: 'Sequence Subscription', value: 'sequenceSubscription' },
 					{ name: 'Task', value: 'task' },
 				],
 				default: 'lead',
@@ -48,10 +54,13 @@ export class CloseIo implements INodeType {
 			...opportunity.description,
 			...task.description,
 			...note.description,
+			...activity.description,
+			...sequenceSubscription.description,
+			...customActivity.description,
 		],
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

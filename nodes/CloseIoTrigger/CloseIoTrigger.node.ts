@@ -13,6 +13,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
 import { pollClose } from './PollMode';
+import { getCustomActivityTypes } from './customActivityTypes';
 import { getStatuses } from './statusOptions';
 import { checkExists, create, deleteWebhook } from './webhook/lifecycle';
 import { takeManualItems } from './webhook/memory';
@@ -64,6 +65,7 @@ export class CloseIoTrigger implements INodeType {
 			searchInstances,
 		},
 		loadOptions: {
+			getCustomActivityTypes,
 			getStatuses,
 		},
 	};

@@ -44,6 +44,7 @@ export function readSelection(ctx: ParamCtx): Selection {
 		fromStatus: stringList(options.fromStatus),
 		toStatus: stringList(options.toStatus),
 		fieldsToWatch: parseFieldList(options.fieldsToWatch),
+		customActivityTypes: stringList(options.customActivityTypes),
 	};
 	const problem = selectionProblem(selection);
 	if (problem) throw new NodeOperationError(ctx.getNode(), problem);

@@ -11,7 +11,7 @@ import type { CloseRecord, HubResource, RecordsClient } from '../../../lib/recor
 import type { FilterClause } from '../../../lib/records/where';
 import { simplifyLead } from '../../../lib/records/simplify';
 
-export type Resource = 'lead' | 'contact' | 'opportunity' | 'task' | 'note';
+export type Resource = 'lead' | 'contact' | 'opportunity' | 'task' | 'note' | 'activity' | 'sequenceSubscription' | 'customActivity';
 
 /** What an operation gets: the item's records client; it returns the item's output records. */
 export type OperationExecute = (this: IExecuteFunctions, records: RecordsClient, itemIndex: number) => Promise<IDataObject[]>;

@@ -8,13 +8,16 @@ import { sanitizeText } from '../../../lib/clients/errors';
 import { errorItemJson, toNodeApiError } from '../../shared/errors';
 import { RecordsSession } from '../transport';
 import type { OperationModule, Resource } from './common';
+import * as activity from './activity';
 import * as contact from './contact';
+import * as customActivity from './customActivity';
 import * as lead from './lead';
 import * as note from './note';
 import * as opportunity from './opportunity';
+import * as sequenceSubscription from './sequenceSubscription';
 import * as task from './task';
 
-export const RESOURCES: Record<Resource, { operations: Record<string, OperationModule> }> = { lead, contact, opportunity, task, note };
+export const RESOURCES: Record<Resource, { operations: Record<string, OperationModule> }> = { lead, contact, opportunity, task, note, activity, sequenceSubscription, customActivity };
 
 /**
  * Scrubs known secrets from string values (a record can hold anything a user typed). It visits

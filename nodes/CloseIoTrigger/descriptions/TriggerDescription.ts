@@ -56,6 +56,7 @@ export const triggerProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Call', value: 'call', description: 'Call activities. From Close\'s events (not the CRM hub).' },
 			{ name: 'Contact', value: 'contact' },
+			{ name: 'Custom Activity', value: 'customActivity', description: 'Custom activities (Close forms), see Custom Activity Types. From Close\'s events (not the CRM hub).' },
 			{ name: 'Email', value: 'email', description: 'Email activities. From Close\'s events (not the CRM hub).' },
 			{ name: 'Lead', value: 'lead', description: 'Close leads (the CRM hub calls them accounts)' },
 			{ name: 'Meeting', value: 'meeting', description: 'Meeting activities. From Close\'s events (not the CRM hub).' },
@@ -94,6 +95,15 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
+			{
+				displayName: 'Custom Activity Type Names or IDs',
+				name: 'customActivityTypes',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getCustomActivityTypes' },
+				default: [],
+				description:
+					'Custom Activity only: the types to watch (empty = any). Close filters at the source in webhook mode. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
 			{
 				displayName: 'Date Pattern',
 				name: 'datePattern',

@@ -3,11 +3,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
 import { closeDate } from '../../../../lib/records/where';
+import { smartViewLeads, smartViewProperty } from './smartView';
 import { leadOutput, listFiltered, loadedOption, rawWhereProperty, returnAllProperties, showFor, simplifyProperty } from '../common';
 
 const show = showFor('lead', ['getAll']);
 
 export const description: INodeProperties[] = [
+	smartViewProperty,
 	...returnAllProperties('lead'),
 	{
 		displayName: 'Filters',
@@ -37,6 +39,8 @@ export function leadFilterClauses(filters: IDataObject): FilterClause[] {
 }
 
 export async function execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
+	const smartViewId = String(this.getNodeParameter('smartViewId', itemIndex, '') ?? '').trim();
+	if (smartViewId) return leadOutput(this, itemIndex, await smartViewLeads(this, records, itemIndex, smartViewId));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const leads = await listFiltered(this, records, 'lead', leadFilterClauses(filters), filters, itemIndex);
 	return leadOutput(this, itemIndex, leads);
