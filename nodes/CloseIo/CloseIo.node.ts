@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { credentialTest } from '../shared/credentialTest';
 import { instanceLocatorProperty } from '../shared/instanceLocator';
 import * as contact from './actions/contact';
 import * as lead from './actions/lead';
@@ -26,7 +27,7 @@ export class CloseIo implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openConnectorsApi', required: true }],
+		credentials: [{ name: 'openConnectorsApi', required: true, testedBy: 'openConnectorsApiTest' }],
 		properties: [
 			instanceLocatorProperty(),
 			{
@@ -51,7 +52,7 @@ export class CloseIo implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = { credentialTest, listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

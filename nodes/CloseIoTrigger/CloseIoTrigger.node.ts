@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { credentialTest } from '../shared/credentialTest';
 import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
 import { pollClose } from './PollMode';
@@ -46,6 +47,7 @@ export class CloseIoTrigger implements INodeType {
 			{
 				name: 'openConnectorsApi',
 				required: true,
+				testedBy: 'openConnectorsApiTest',
 			},
 		],
 		webhooks: [
@@ -60,6 +62,7 @@ export class CloseIoTrigger implements INodeType {
 	};
 
 	methods = {
+		credentialTest,
 		listSearch: {
 			searchInstances,
 		},

@@ -305,7 +305,18 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			expect(sb!.admin.requests().some((r) => r.path.endsWith('/instances') && r.status === 401)).toBe(true);
 			await snap('06-credential-test-failure');
 
+			// right Open Connectors secrets, wrong Close key: the test names the Close API Key
 			await ed.fillCredentialText('userSecret', sb!.secrets.userSecret);
+			await ed.fillCredentialText('closeApiKey', 'api_not-the-close-key');
+			const badClose = await ed.saveCredentialAndWaitForTest();
+			expect(badClose.ok).toBe(false);
+			expect(badClose.answer).toEqual({ status: 'Error', message: 'Close rejected the Close API Key (HTTP 401)' });
+			if (await modal.getByText('More details').isVisible()) await modal.getByText('More details').click();
+			await modal.getByText('Close rejected the Close API Key (HTTP 401)').first().waitFor();
+			observed.closeKeyFailure = { banner: badClose.banner, reason: badClose.answer.message };
+			expect(sb!.admin.requests().some((r) => r.path.endsWith('/me/') && r.status === 401)).toBe(true);
+
+			await ed.fillCredentialText('closeApiKey', sb!.secrets.closeApiKey);
 			const good = await ed.saveCredentialAndWaitForTest();
 			expect(good).toMatchObject({ ok: true, answer: { status: 'OK' } });
 			if (EDITOR_V1) {
