@@ -13,6 +13,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { credentialTest } from '../shared/credentialTest';
 import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
+import { getWatchableFields } from './fieldOptions';
 import { pollClose } from './PollMode';
 import { getStatuses } from './statusOptions';
 import { checkExists, create, deleteWebhook } from './webhook/lifecycle';
@@ -68,6 +69,7 @@ export class CloseIoTrigger implements INodeType {
 		},
 		loadOptions: {
 			getStatuses,
+			getWatchableFields,
 		},
 	};
 
