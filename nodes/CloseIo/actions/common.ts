@@ -222,8 +222,9 @@ export function simplifyProperty(operations: string[]): INodeProperties {
 		name: 'simplify',
 		type: 'boolean',
 		default: false,
-		description:
-			'Whether to return a simplified lead (main fields, contacts with their emails and phones, counts of opportunities and tasks) instead of the full record',
+		// n8n's standard Simplify text; what "simplified" means for a lead goes in the hint.
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+		hint: 'Simplified: the main fields, contacts with their emails and phones, counts of opportunities and tasks',
 		displayOptions: showFor('lead', operations),
 	};
 }
