@@ -218,7 +218,9 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor: the Close.io node`, () => {
 			await ed.rlcItems().filter({ hasText: 'Ada Alpha' }).waitFor();
 			expect((await ed.rlcItems().allInnerTexts()).map((t) => t.trim()).sort()).toEqual(['Ada Alpha', 'Ben Baker']);
 			await ed.rlcSearch().fill('ben');
+			// the list empties (loading placeholders) while the search runs: wait for its answer
 			await ed.rlcItems().filter({ hasText: 'Ada Alpha' }).waitFor({ state: 'detached' });
+			await ed.rlcItems().filter({ hasText: 'Ben Baker' }).waitFor();
 			expect((await ed.rlcItems().allInnerTexts()).map((t) => t.trim())).toEqual(['Ben Baker']);
 			await ed.rlcItems().filter({ hasText: 'Ben Baker' }).click();
 			await expect(contactInput.inputValue()).resolves.toBe('Ben Baker');
