@@ -7,6 +7,12 @@ const webhookOnly = { show: { '/mode': ['webhook'] } };
 const pollingOnly = { show: { '/mode': ['polling'] } };
 /** Where a date pattern or refresh interval applies: the platform's own poller (webhook mode). */
 const platformPollerOnly = { show: { '/mode': ['webhook'], '/delivery': ['openConnectorsPolling'] } };
+/**
+ * The same, for a workflow saved with Options > Delivery (which then decides). n8n drops, at load,
+ * every collection value whose field is hidden: without this twin a saved Refresh Interval or
+ * Date Pattern of such a workflow would be lost.
+ */
+const earlierPlatformPoller = { show: { '/mode': ['webhook'], delivery: ['openConnectorsPolling'] } };
 
 const DELIVERY_VALUES = ['openConnectors', 'direct', 'openConnectorsPolling'];
 
@@ -203,11 +209,29 @@ export const triggerProperties: INodeProperties[] = [
 					'Java SimpleDateFormat pattern of the date in the CRM-hub query (and of the platform poller\'s configuration). Keep microseconds (SSSSSS) for exact paging.',
 			},
 			{
+				displayName: 'Query Date Pattern',
+				name: 'datePattern',
+				type: 'string',
+				displayOptions: earlierPlatformPoller,
+				default: DEFAULT_CLOSE_DATE_PATTERN,
+				description:
+					'Java SimpleDateFormat pattern of the date in the CRM-hub query (and of the platform poller\'s configuration). Keep microseconds (SSSSSS) for exact paging.',
+			},
+			{
 				displayName: 'Refresh Interval (Minutes)',
 				name: 'refreshInterval',
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				displayOptions: platformPollerOnly,
+				default: 5,
+				description: 'How often Open Connectors polls Close',
+			},
+			{
+				displayName: 'Refresh Interval (Minutes)',
+				name: 'refreshInterval',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				displayOptions: earlierPlatformPoller,
 				default: 5,
 				description: 'How often Open Connectors polls Close',
 			},

@@ -84,6 +84,19 @@ describe('trigger form', () => {
 		expect(loaded(webhook({ options: { delivery: 'direct' } })).options).toEqual({ delivery: 'direct' });
 	});
 
+	it("n8n's load keeps the platform poller's saved settings, under either Delivery (it drops hidden collection values)", () => {
+		const saved = { refreshInterval: 1, datePattern: "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" };
+		expect(loaded(webhook({ options: { delivery: 'openConnectorsPolling', ...saved } })).options).toEqual({ delivery: 'openConnectorsPolling', ...saved });
+		expect(loaded(webhook({ delivery: 'openConnectorsPolling', options: saved })).options).toEqual(saved);
+		expect(loaded(polling({ options: { datePattern: saved.datePattern, startFrom: 'date', startDate: '2024-05-01T10:00:00' } })).options).toEqual({
+			datePattern: saved.datePattern,
+			startFrom: 'date',
+			startDate: '2024-05-01T10:00:00',
+		});
+		// the Refresh Interval of a saved workflow is offered where its earlier Delivery polls
+		expect(shownOption('refreshInterval', webhook({ options: { delivery: 'openConnectorsPolling' } }))).toBe(true);
+	});
+
 	it('Fields to Watch is a list loaded from Close, depending on Objects', () => {
 		expect(optionDefs('fieldsToWatch')).toEqual([
 			expect.objectContaining({
