@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestOptions,
@@ -165,6 +164,7 @@ export class OpenConnectorsApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
+			required: true,
 			description:
 				'Close: Settings, Developer, API Keys. Becomes the "username" of the Close.io instances this node creates, and authenticates direct calls to Close (webhook subscriptions, event log).',
 		},
@@ -188,29 +188,9 @@ export class OpenConnectorsApi implements ICredentialType {
 
 	authenticate = authenticateOpenConnectors;
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL:
-				'={{ $credentials.environment === "custom" ? $credentials.baseUrl : ($credentials.environment === "eu10" ? "https://api.openconnectors.eu10.ext.hana.ondemand.com/elements/api-v2" : "https://api.openconnectors.us2.ext.hana.ondemand.com/elements/api-v2") }}',
-			url: '/instances',
-			method: 'GET',
-			qs: { hydrate: false },
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Open Connectors rejected the User Secret or Organization Secret (HTTP 401)',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'Open Connectors refused access with these secrets (HTTP 403)',
-				},
-			},
-		],
-	};
+	// No `test` here: n8n's `test.request` is a single request and this credential holds the
+	// secrets of two services. Every node using it declares `testedBy: 'openConnectorsApiTest'`
+	// (nodes/shared/credentialTest.ts), which asks Open Connectors and Close (GET /me/) and names
+	// the secret that failed. n8n prefers a credential's own `test` over a node's, so adding one
+	// back would silently skip the Close check.
 }

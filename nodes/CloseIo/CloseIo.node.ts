@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { credentialTest } from '../shared/credentialTest';
 import { instanceLocatorProperty } from '../shared/instanceLocator';
 import * as activity from './actions/activity';
 import * as contact from './actions/contact';
@@ -29,7 +30,7 @@ export class CloseIo implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openConnectorsApi', required: true }],
+		credentials: [{ name: 'openConnectorsApi', required: true, testedBy: 'openConnectorsApiTest' }],
 		properties: [
 			instanceLocatorProperty(),
 			{
@@ -60,7 +61,7 @@ export class CloseIo implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions, resourceMapping };
+	methods = { credentialTest, listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

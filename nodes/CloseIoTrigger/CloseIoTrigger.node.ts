@@ -10,8 +10,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { credentialTest } from '../shared/credentialTest';
 import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
+import { getWatchableFields } from './fieldOptions';
 import { pollClose } from './PollMode';
 import { getCustomActivityTypes } from './customActivityTypes';
 import { getStatuses } from './statusOptions';
@@ -47,6 +49,7 @@ export class CloseIoTrigger implements INodeType {
 			{
 				name: 'openConnectorsApi',
 				required: true,
+				testedBy: 'openConnectorsApiTest',
 			},
 		],
 		webhooks: [
@@ -61,12 +64,14 @@ export class CloseIoTrigger implements INodeType {
 	};
 
 	methods = {
+		credentialTest,
 		listSearch: {
 			searchInstances,
 		},
 		loadOptions: {
 			getCustomActivityTypes,
 			getStatuses,
+			getWatchableFields,
 		},
 	};
 

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { credentialTest } from '../shared/credentialTest';
 import { errorItemJson, toNodeApiError } from '../shared/errors';
 import { searchInstances } from '../shared/instanceLocator';
 import type { Connection } from '../shared/transport';
@@ -38,6 +39,7 @@ export class OpenConnectors implements INodeType {
 			{
 				name: 'openConnectorsApi',
 				required: true,
+				testedBy: 'openConnectorsApiTest',
 			},
 		],
 		properties: [
@@ -60,6 +62,7 @@ export class OpenConnectors implements INodeType {
 	};
 
 	methods = {
+		credentialTest,
 		listSearch: {
 			searchInstances,
 		},

@@ -25,6 +25,7 @@ import { NetworkError, sanitizeText } from '../../lib/clients/errors';
 import type { HttpRequest, HttpResponse, RequestFn } from '../../lib/clients/http';
 import { OpenConnectorsClient } from '../../lib/clients/openConnectorsClient';
 import type { RetryOptions } from '../../lib/clients/retry';
+import { guardCloseKey } from '../../lib/credentials/closeKeyGuard';
 import { withRetry } from '../../lib/clients/retry';
 
 export const CREDENTIAL_NAME = 'openConnectorsApi';
@@ -163,13 +164,18 @@ export async function connect(ctx: AnyContext, options: ConnectionOptions = {}):
 	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME);
 	const secrets = secretValuesOf(credentials);
 	const base = requestFn(ctx, { timeoutMs: options.timeoutMs, secrets });
-	const request = withRetry(base, {
-		...(options.retryOptions ?? {}),
-		sleep,
-		enabled: options.retry ?? true,
-	});
 	const ocBaseUrl = openConnectorsBaseUrl(credentials);
 	const closeBase = closeBaseUrl(credentials);
+	// The guard sits outside the retries: a missing key is not worth a second attempt.
+	const request = guardCloseKey(
+		withRetry(base, {
+			...(options.retryOptions ?? {}),
+			sleep,
+			enabled: options.retry ?? true,
+		}),
+		{ ocBaseUrl, closeBaseUrl: closeBase },
+		String(credentials.closeApiKey ?? '').trim() !== '',
+	);
 	return {
 		ocBaseUrl,
 		closeBaseUrl: closeBase,

@@ -6,9 +6,6 @@ import {
 	authenticateOpenConnectors,
 	openConnectorsBaseUrl,
 } from '../../credentials/OpenConnectorsApi.credentials';
-import { startSandbox } from '../../sandbox';
-import type { Sandbox } from '../../sandbox';
-import { evaluateExpression, runCredentialTest, sandboxCredentials } from '../helpers/fakeContext';
 
 const credentials = {
 	environment: 'custom',
@@ -57,15 +54,6 @@ describe('OpenConnectorsApi credential', () => {
 		expect(openConnectorsBaseUrl(credentials)).toBe('http://127.0.0.1:9/oc/elements/api-v2');
 	});
 
-	it('the Test request targets each environment', () => {
-		const request = type.test.request;
-		expect(request).toMatchObject({ url: '/instances', qs: { hydrate: false } });
-		const baseFor = (c: Record<string, unknown>) => evaluateExpression(String(request.baseURL), { $credentials: c });
-		expect(baseFor({ environment: 'us2' })).toBe(openConnectorsBaseUrl({ environment: 'us2' }));
-		expect(baseFor({ environment: 'eu10' })).toBe(openConnectorsBaseUrl({ environment: 'eu10' }));
-		expect(baseFor(credentials)).toBe(credentials.baseUrl);
-	});
-
 	it('authenticates Open Connectors platform calls with User and Organization', async () => {
 		const out = await authenticateOpenConnectors(credentials, {
 			url: 'http://127.0.0.1:9/oc/elements/api-v2/instances',
@@ -105,38 +93,5 @@ describe('OpenConnectorsApi credential', () => {
 			const out = await authenticateOpenConnectors(credentials, { url, headers: { [ELEMENT_TOKEN_HEADER]: 't' } });
 			expect(out.headers).toEqual({});
 		}
-	});
-});
-
-describe('credential Test button against the sandbox', () => {
-	let sandbox: Sandbox;
-	beforeAll(async () => {
-		sandbox = await startSandbox();
-	});
-	afterAll(async () => {
-		await sandbox.close();
-	});
-
-	it('succeeds with the right secrets', async () => {
-		const result = await runCredentialTest(new OpenConnectorsApi(), sandboxCredentials(sandbox));
-		expect(result).toMatchObject({ status: 'OK', statusCode: 200 });
-		expect(result.recorder.requests[0].url).toBe(`${sandbox.ocBaseUrl}/instances?hydrate=false`);
-	});
-
-	it.each(['userSecret', 'organizationSecret'])('fails clearly with a wrong %s', async (field) => {
-		const result = await runCredentialTest(new OpenConnectorsApi(), { ...sandboxCredentials(sandbox), [field]: 'wrong' });
-		expect(result).toMatchObject({
-			status: 'Error',
-			statusCode: 401,
-			message: 'Open Connectors rejected the User Secret or Organization Secret (HTTP 401)',
-		});
-	});
-
-	it('accepts a custom base URL with a trailing slash', async () => {
-		const result = await runCredentialTest(new OpenConnectorsApi(), {
-			...sandboxCredentials(sandbox),
-			baseUrl: `${sandbox.ocBaseUrl}/`,
-		});
-		expect(result.status).toBe('OK');
 	});
 });

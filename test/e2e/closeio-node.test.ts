@@ -33,8 +33,13 @@ afterAll(async () => {
 function example(file: string, instanceId: string): WorkflowJson {
 	const wf = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson & { nodes: Array<Record<string, any>> };
 	for (const node of wf.nodes) {
-		if (node.parameters?.instance) node.parameters.instance.value = instanceId;
-		if (node.credentials?.openConnectorsApi) node.credentials.openConnectorsApi = { id: env.credentialId, name: env.credentialName };
+		// as a user does after import: pick the instance and the credential (the examples pin neither)
+		if (node.parameters?.instance && !String(node.parameters.instance.value ?? '').startsWith('=')) {
+			node.parameters.instance = { __rl: true, mode: 'id', value: instanceId };
+		}
+		if (String(node.type).startsWith('n8n-nodes-open-connectors-closeio.')) {
+			node.credentials = { openConnectorsApi: { id: env.credentialId, name: env.credentialName } };
+		}
 		if (node.webhookId) node.webhookId = randomUUID();
 	}
 	return wf;

@@ -4,7 +4,7 @@
  * n8n's AI Agent is opened, and
  *  1. the Lead list ("From List") loads the sandbox's leads and its search filters them;
  *  2. Status (lead update) lists Close's lead statuses, Custom Fields lists the lead's custom fields;
- *  3. Assigned To (task create) lists Close's users;
+ *  3. Assigned To (task create) lists Close's users; 3b. the Contact and Task locators list records;
  *  4. as a user adds a tool (usableAsTool): the "+" under the AI Agent's Tool input opens the tools
  *     panel, whose search for "Close" offers the Close.io Tool; picked, its parameters open (n8n's
  *     Tool Description, then Instance, Resource, Operation);
@@ -95,6 +95,9 @@ beforeAll(async () => {
 	sb = await startSandbox({ port: 0, retryScale: 0.01 });
 	instanceId = String(sb.admin.createInstance({ name: 'Editor Close' }).id);
 	for (const name of ['Alpha Rockets', 'Beta Bakery', 'Gamma Garage']) leads[name] = sb.admin.create('lead', { name }).id;
+	sb.admin.create('contact', { lead_id: leads['Alpha Rockets'], name: 'Ada Alpha' });
+	sb.admin.create('contact', { lead_id: leads['Beta Bakery'], name: 'Ben Baker' });
+	sb.admin.create('task', { lead_id: leads['Gamma Garage'], text: 'Call Gamma back' });
 	sb.admin.createCustomField('lead', { name: 'Industry', type: 'text' });
 	sb.admin.createCustomField('lead', { name: 'Seats', type: 'number' });
 	const [instance, browser] = await Promise.all([startN8n({ version: DEFAULT_N8N_VERSION }), launchEditorBrowser()]);
@@ -123,6 +126,17 @@ beforeAll(async () => {
 				leadId: { __rl: true, mode: 'id', value: 'lead_x' },
 				text: 'Call',
 				fields: { assigned_to: '' },
+			}, credentialId),
+			node('Get Contact', 'e0000000-0000-4000-8000-000000000005', [720, 0], {
+				resource: 'contact',
+				operation: 'get',
+				contactId: { __rl: true, mode: 'list', value: '' },
+			}, credentialId),
+			node('Get Tasks', 'e0000000-0000-4000-8000-000000000006', [960, 0], {
+				resource: 'task',
+				operation: 'update',
+				taskId: { __rl: true, mode: 'list', value: '' },
+				updateFields: {},
 			}, credentialId),
 			{
 				parameters: { options: {} },
@@ -190,6 +204,35 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor: the Close.io node`, () => {
 			await openNode('Create Task');
 			const users = await optionsOf(ed.collectionParam('assigned_to'));
 			expect(users).toEqual(['Sandbox User', 'Second Rep']);
+			await ed.closeNdv();
+		}),
+	);
+
+	it(
+		'3b. the Contact and Task locators list the sandbox records; the search filters them',
+		step('record-locators', async () => {
+			await openNode('Get Contact');
+			const contactInput = ed.ndv().locator('[data-test-id=rlc-input]').nth(1);
+			await contactInput.scrollIntoViewIfNeeded();
+			await contactInput.click();
+			await ed.rlcItems().filter({ hasText: 'Ada Alpha' }).waitFor();
+			expect((await ed.rlcItems().allInnerTexts()).map((t) => t.trim()).sort()).toEqual(['Ada Alpha', 'Ben Baker']);
+			await ed.rlcSearch().fill('ben');
+			// the list empties (loading placeholders) while the search runs: wait for its answer
+			await ed.rlcItems().filter({ hasText: 'Ada Alpha' }).waitFor({ state: 'detached' });
+			await ed.rlcItems().filter({ hasText: 'Ben Baker' }).waitFor();
+			expect((await ed.rlcItems().allInnerTexts()).map((t) => t.trim())).toEqual(['Ben Baker']);
+			await ed.rlcItems().filter({ hasText: 'Ben Baker' }).click();
+			await expect(contactInput.inputValue()).resolves.toBe('Ben Baker');
+			await shoot(page, 'closeio-02b-contact-list');
+			await ed.closeNdv();
+
+			await openNode('Get Tasks');
+			const taskInput = ed.ndv().locator('[data-test-id=rlc-input]').nth(1);
+			await taskInput.scrollIntoViewIfNeeded();
+			await taskInput.click();
+			await ed.rlcItems().filter({ hasText: 'Call Gamma back' }).waitFor();
+			await page.keyboard.press('Escape');
 			await ed.closeNdv();
 		}),
 	);

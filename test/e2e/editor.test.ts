@@ -206,14 +206,23 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			]);
 
 			const offered = await ed.collectionOptionsOffered();
-			expect(offered).toEqual(expect.arrayContaining(['Start From', 'Start Date', 'Max Items Per Poll', 'Page Size', 'Date Pattern', 'Include Raw Payload']));
-			expect(offered).not.toContain('Delivery');
-			expect(offered).not.toContain('Refresh Interval (Minutes)');
+			expect(offered).toEqual(
+				expect.arrayContaining(['Start From', 'Max Items Per Poll', 'Page Size', 'Query Date Pattern', 'Include Raw Payload', 'Fields to Watch']),
+			);
+			// Start Date only once Start From asks for it; the date pattern is not the first option
+			expect(offered).not.toContain('Start Date');
+			expect(offered[0]).not.toBe('Query Date Pattern');
+			for (const webhookOnly of ['Delivery', 'Delivery (Earlier Setting)', 'Refresh Interval (Minutes)']) expect(offered).not.toContain(webhookOnly);
 
 			await ed.addCollectionOption('Start From', 'startFrom');
 			await ed.addCollectionOption('Max Items Per Poll', 'maxItemsPerPoll');
 			await ed.addCollectionOption('Page Size', 'pageSize');
 			await expect(ed.collectionParam('startFrom').locator('input').inputValue()).resolves.toBe('Now');
+			expect(await ed.collectionOptionsOffered()).not.toContain('Start Date');
+			await ed.collectionParam('startFrom').click();
+			await ed.dropdownOption(/^\s*A Date/).first().click();
+			await expect(ed.collectionParam('startFrom').locator('input').inputValue()).resolves.toBe('A Date');
+			await ed.addCollectionOption('Start Date', 'startDate');
 
 			observed.webhookUrlsPanelInPollingMode = await ed.webhookUrlsPanel().isVisible();
 			await ed.param('mode').scrollIntoViewIfNeeded();
@@ -222,7 +231,7 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 	);
 
 	it(
-		'2b. Mode = Webhook: Poll Times, the notice that webhook mode ignores it, Mode, Instance, Objects, Events, Options; the Delivery option and the webhook URLs (POST)',
+		'2b. Mode = Webhook: Poll Times, the notice that webhook mode ignores it, Mode, Instance, Delivery, Objects, Events, Options; no polling-only option; the webhook URLs (POST)',
 		step('fields-webhook', async () => {
 			await ed.selectOption('mode', 'Webhook (Instant)');
 			await ed.notice(/In polling mode/).waitFor({ state: 'detached' });
@@ -234,32 +243,31 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 				'notice: Poll Times (above) applies to Polling mode only. In Webhook mode, Close and SAP Open Connectors call this workflow as changes happen: no schedule is used.',
 				'Mode',
 				'Instance',
+				'Delivery',
 				'Objects',
 				'Events',
 				'Options',
 			]);
-			for (const p of ['startFrom', 'maxItemsPerPoll', 'pageSize']) {
+			for (const p of ['startFrom', 'maxItemsPerPoll', 'pageSize', 'startDate']) {
 				await ed.collectionParam(p).waitFor({ state: 'detached' });
 			}
 			const offered = await ed.collectionOptionsOffered();
-			expect(offered).toEqual(expect.arrayContaining(['Delivery', 'Refresh Interval (Minutes)', 'Date Pattern', 'Include Raw Payload']));
-			for (const pollingOnly of ['Start From', 'Start Date', 'Max Items Per Poll', 'Page Size']) expect(offered).not.toContain(pollingOnly);
+			expect(offered).toEqual(expect.arrayContaining(['Fields to Watch', 'Include Raw Payload']));
+			const notHere = ['Start From', 'Start Date', 'Max Items Per Poll', 'Page Size', 'Query Date Pattern', 'Refresh Interval (Minutes)', 'Delivery', 'Delivery (Earlier Setting)'];
+			for (const name of notHere) expect(offered).not.toContain(name);
 
-			await ed.addCollectionOption('Delivery', 'delivery');
-			await expect(ed.collectionParam('delivery').locator('input').inputValue()).resolves.toBe('Close Webhook via Open Connectors');
-			await ed.collectionParam('delivery').click();
-			// The "Add option" list fades out while this one opens: read until only one list shows.
+			// Delivery: a top-level field, same three routes
+			await expect(ed.param('delivery').locator('input').inputValue()).resolves.toBe('Close Webhook via Open Connectors');
+			await ed.param('delivery').click();
 			const want = ['Close Webhook via Open Connectors', 'Close Webhook Direct', 'Open Connectors Polls Every N Minutes'];
-			let deliveries: string[] = [];
-			for (let i = 0; i < 24; i++) {
-				deliveries = await ed.visibleDropdownOptions();
-				if (JSON.stringify(deliveries) === JSON.stringify(want)) break;
-				// The other list can hold three entries too; if it lingers, open this one again.
-				if (i === 8 || i === 16) await ed.collectionParam('delivery').click();
-				await page.waitForTimeout(250);
-			}
-			expect(deliveries).toEqual(want);
-			await page.keyboard.press('Escape');
+			await ed.dropdownOption(want[2]).first().waitFor();
+			expect(await ed.visibleDropdownOptions()).toEqual(want);
+			await ed.dropdownOption(want[2]).first().click();
+			await ed.dropdownOption(want[2]).first().waitFor({ state: 'hidden' });
+			// where the platform polls: its refresh interval and date pattern are offered
+			expect(await ed.collectionOptionsOffered()).toEqual(expect.arrayContaining(['Refresh Interval (Minutes)', 'Query Date Pattern']));
+			await ed.selectOption('delivery', want[0]);
+			await expect(ed.param('delivery').locator('input').inputValue()).resolves.toBe(want[0]);
 
 			observed.pollTimesInWebhookMode = await ed.pollTimes().isVisible();
 
@@ -305,7 +313,18 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			expect(sb!.admin.requests().some((r) => r.path.endsWith('/instances') && r.status === 401)).toBe(true);
 			await snap('06-credential-test-failure');
 
+			// right Open Connectors secrets, wrong Close key: the test names the Close API Key
 			await ed.fillCredentialText('userSecret', sb!.secrets.userSecret);
+			await ed.fillCredentialText('closeApiKey', 'api_not-the-close-key');
+			const badClose = await ed.saveCredentialAndWaitForTest();
+			expect(badClose.ok).toBe(false);
+			expect(badClose.answer).toEqual({ status: 'Error', message: 'Close rejected the Close API Key (HTTP 401)' });
+			if (await modal.getByText('More details').isVisible()) await modal.getByText('More details').click();
+			await modal.getByText('Close rejected the Close API Key (HTTP 401)').first().waitFor();
+			observed.closeKeyFailure = { banner: badClose.banner, reason: badClose.answer.message };
+			expect(sb!.admin.requests().some((r) => r.path.endsWith('/me/') && r.status === 401)).toBe(true);
+
+			await ed.fillCredentialText('closeApiKey', sb!.secrets.closeApiKey);
 			const good = await ed.saveCredentialAndWaitForTest();
 			expect(good).toMatchObject({ ok: true, answer: { status: 'OK' } });
 			if (EDITOR_V1) {
@@ -342,6 +361,24 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 
 			await ed.rlcItems().filter({ hasText: INSTANCE_B }).click();
 			await expect(ed.rlcInput().inputValue()).resolves.toBe(`${INSTANCE_B} (#${instanceId(INSTANCE_B)})`);
+		}),
+	);
+
+	it(
+		'4b. Fields to Watch lists the standard fields of the chosen objects and their custom fields, from Close',
+		step('fields-to-watch', async () => {
+			const industry = sb!.admin.createCustomField('lead', { name: 'Industry E2E', type: 'text' });
+			await ed.addCollectionOption('Fields to Watch', 'fieldsToWatch');
+			await ed.collectionParam('fieldsToWatch').click();
+			// the list arrives from Close (getWatchableFields): wait for the custom field's entry
+			await ed.dropdownOption('Industry E2E (Custom)').first().waitFor();
+			const listed = await ed.visibleDropdownOptions();
+			expect(listed).toEqual(expect.arrayContaining(['Name', 'Status', 'Description', 'Industry E2E (Custom)']));
+			expect(listed).not.toContain('Value'); // an opportunity field: Objects is Lead only
+			observed.fieldsToWatch = { listed, customFieldId: industry.id };
+			await snap('09b-fields-to-watch');
+			await page.keyboard.press('Escape');
+			await ed.dropdownOption('Industry E2E (Custom)').first().waitFor({ state: 'hidden' });
 		}),
 	);
 

@@ -41,9 +41,14 @@ function example(file: string, instanceId?: string): WorkflowJson & { nodes: Arr
 	const wf = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as WorkflowJson & { nodes: Array<Record<string, any>> };
 	for (const node of wf.nodes) {
 		const locator = node.parameters?.instance;
-		// a fixed id is the user's instance; an expression (`={{ $json.id }}`) is left as written
-		if (instanceId && locator && !String(locator.value).startsWith('=')) locator.value = instanceId;
-		if (node.credentials?.openConnectorsApi) node.credentials.openConnectorsApi = { id: env.credentialId, name: env.credentialName };
+		// as a user does after import (the examples pin neither): pick the instance and the credential;
+		// an expression (`={{ $json.id }}`) is left as written
+		if (instanceId && locator && !String(locator.value ?? '').startsWith('=')) node.parameters.instance = { __rl: true, mode: 'id', value: instanceId };
+		if (String(node.type).startsWith('n8n-nodes-open-connectors-closeio.')) {
+			node.credentials = { openConnectorsApi: { id: env.credentialId, name: env.credentialName } };
+		}
+		// the sticky note says: paste this workflow's Close Events Production URL
+		if (node.parameters?.callbackUrl) node.parameters.callbackUrl = `${env.n8n.url}/webhook/close-events`;
 		if (node.webhookId) node.webhookId = randomUUID();
 	}
 	return wf;
@@ -142,7 +147,7 @@ describe('example workflows (examples/), imported and run in a real n8n', () => 
 				username: env.sb.secrets.closeApiKey,
 				'event.notification.enabled': 'true',
 				'event.vendor.type': 'webhook',
-				'event.notification.callback.url': 'https://n8n.example.com/webhook/close-events',
+				'event.notification.callback.url': `${env.n8n.url}/webhook/close-events`,
 			});
 			const encodedId = Buffer.from(String(instance.id)).toString('base64');
 			expect(nodeOutput(execution!, 'Create Instance')).toEqual([expect.objectContaining({ id: instance.id, name: 'Close (n8n)' })]);

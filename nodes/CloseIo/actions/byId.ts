@@ -5,17 +5,18 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { HubResource, RecordsClient } from '../../../lib/records/recordsClient';
 import type { OperationModule, Resource } from './common';
-import { deleted, readString, showFor } from './common';
+import type { ListedObject } from '../../../lib/records/recordList';
+import { deleted, readRecordId, recordLocator, showFor } from './common';
 
 export function idProperty(resource: Resource, operations: string[], name: string, label: string, prefix: string): INodeProperties {
-	return { displayName: label, name, type: 'string', required: true, default: '', placeholder: `${prefix}_…`, displayOptions: showFor(resource, operations) };
+	return recordLocator(resource as ListedObject, name, label.replace(/ ID$/, ''), prefix, showFor(resource, operations));
 }
 
 export function getById(resource: HubResource, name: string, label: string, prefix: string): OperationModule {
 	return {
 		description: [idProperty(resource, ['get'], name, label, prefix)],
 		async execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
-			return [await records.get(resource, readString(this, name, itemIndex, label))] as IDataObject[];
+			return [await records.get(resource, readRecordId(this, name, itemIndex, label.replace(/ ID$/, '')))] as IDataObject[];
 		},
 	};
 }
@@ -24,7 +25,7 @@ export function deleteById(resource: HubResource, name: string, label: string, p
 	return {
 		description: [idProperty(resource, ['delete'], name, label, prefix)],
 		async execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
-			const id = readString(this, name, itemIndex, label);
+			const id = readRecordId(this, name, itemIndex, label.replace(/ ID$/, ''));
 			await records.delete(resource, id);
 			return deleted(id);
 		},

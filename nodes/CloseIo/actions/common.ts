@@ -7,6 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CustomFieldPair } from '../../../lib/records/fields';
 import { customFieldsBody, leadIdFrom } from '../../../lib/records/fields';
 import { listMatching } from '../../../lib/records/matchingRecords';
+import type { ListedObject } from '../../../lib/records/recordList';
 import type { CloseRecord, HubResource, RecordsClient } from '../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../lib/records/where';
 import { simplifyLead } from '../../../lib/records/simplify';
@@ -84,6 +85,74 @@ export function leadLocator(
 	};
 }
 
+/** The list method of each record locator (nodes/CloseIo/methods/listSearch.ts). */
+const SEARCH_METHOD: Record<ListedObject, string> = {
+	contact: 'searchContacts',
+	opportunity: 'searchOpportunities',
+	task: 'searchTasks',
+	note: 'searchNotes',
+};
+
+/**
+ * A contact, opportunity, task or note: From List (Close's records, searchable) or By ID. Close's
+ * app has no page of their own for these (they open on their lead's page), so no By URL mode.
+ * A workflow saved when the parameter was a plain id string still reads the same (readRecordId).
+ */
+export function recordLocator(
+	object: ListedObject,
+	name: string,
+	displayName: string,
+	prefix: string,
+	displayOptions: INodeProperties['displayOptions'],
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: `The Close ${displayName.toLowerCase()}`,
+		displayOptions,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: `Select a ${displayName.toLowerCase()}...`,
+				typeOptions: { searchListMethod: SEARCH_METHOD[object], searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: `e.g. ${prefix}_…`,
+			},
+		],
+	};
+}
+
+/** The value of a locator parameter, or of a plain string saved before it was one. */
+function locatorValue(raw: unknown): string {
+	if (raw && typeof raw === 'object' && 'value' in (raw as IDataObject)) raw = (raw as IDataObject).value;
+	return raw === undefined || raw === null ? '' : String(raw).trim();
+}
+
+/** A record id from a record locator (or a saved plain id string); empty fails naming the field. */
+export function readRecordId(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string): string {
+	const value = locatorValue(ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }));
+	if (value === '') fail(ctx, `Missing required field: ${label}`, itemIndex);
+	return value;
+}
+
+/**
+ * Get Many's Lead filter: a lead locator inside the Filters collection (list, id or Close URL), or
+ * the id / URL string saved before it was one. Undefined when empty.
+ */
+export function filterLeadId(value: unknown): string | undefined {
+	const raw = locatorValue(value);
+	return raw === '' ? undefined : leadIdFrom(raw);
+}
+
 /** The custom field pairs of create / update / upsert; the list is loaded from Close per object. */
 export function customFieldsProperty(
 	object: 'lead' | 'contact' | 'opportunity',
@@ -153,8 +222,9 @@ export function simplifyProperty(operations: string[]): INodeProperties {
 		name: 'simplify',
 		type: 'boolean',
 		default: false,
-		description:
-			'Whether to return a simplified lead (main fields, contacts with their emails and phones, counts of opportunities and tasks) instead of the full record',
+		// n8n's standard Simplify text; what "simplified" means for a lead goes in the hint.
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+		hint: 'Simplified: the main fields, contacts with their emails and phones, counts of opportunities and tasks',
 		displayOptions: showFor('lead', operations),
 	};
 }

@@ -1,10 +1,39 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_CLOSE_DATE_PATTERN } from '../../../lib/polling/pollerConfiguration';
 import { instanceLocatorProperty } from '../../shared/instanceLocator';
 
 const webhookOnly = { show: { '/mode': ['webhook'] } };
 const pollingOnly = { show: { '/mode': ['polling'] } };
+/** Where a date pattern or refresh interval applies: the platform's own poller (webhook mode). */
+const platformPollerOnly = { show: { '/mode': ['webhook'], '/delivery': ['openConnectorsPolling'] } };
+/**
+ * The same, for a workflow saved with Options > Delivery (which then decides). n8n drops, at load,
+ * every collection value whose field is hidden: without this twin a saved Refresh Interval or
+ * Date Pattern of such a workflow would be lost.
+ */
+const earlierPlatformPoller = { show: { '/mode': ['webhook'], delivery: ['openConnectorsPolling'] } };
+
+const DELIVERY_VALUES = ['openConnectors', 'direct', 'openConnectorsPolling'];
+
+const deliveryOptions: INodePropertyOptions[] = [
+	{
+		name: 'Close Webhook via Open Connectors',
+		value: 'openConnectors',
+		description: 'Close posts to the instance\'s events URL; Open Connectors signs and relays to this node',
+	},
+	{
+		name: 'Close Webhook Direct',
+		value: 'direct',
+		description: 'Close posts straight to this node, signed with the subscription\'s key',
+	},
+	{
+		name: 'Open Connectors Polls Every N Minutes',
+		value: 'openConnectorsPolling',
+		description:
+			'The platform runs the date_updated query on its schedule and notifies this node. Created and updated records only (no activities, status changes, completions or Fields to Watch).',
+	},
+];
 
 export const triggerProperties: INodeProperties[] = [
 	// n8n puts its Poll Times field before every property of a `polling: true` node, whatever the
@@ -49,6 +78,16 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	instanceLocatorProperty(),
 	{
+		displayName: 'Delivery',
+		name: 'delivery',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: webhookOnly,
+		options: deliveryOptions,
+		default: 'openConnectors',
+		description: 'How changes reach this workflow',
+	},
+	{
 		displayName: 'Objects',
 		name: 'objects',
 		type: 'multiOptions',
@@ -92,7 +131,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
-		placeholder: 'Add option',
+		placeholder: 'Add Option',
 		default: {},
 		options: [
 			{
@@ -100,52 +139,33 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'customActivityTypes',
 				type: 'multiOptions',
 				typeOptions: { loadOptionsMethod: 'getCustomActivityTypes' },
+				// Only where it applies: a selection that watches custom activities.
+				displayOptions: { show: { '/objects': ['customActivity'] } },
 				default: [],
 				description:
 					'Custom Activity only: the types to watch (empty = any). Close filters at the source in webhook mode. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
-				displayName: 'Date Pattern',
-				name: 'datePattern',
-				type: 'string',
-				default: DEFAULT_CLOSE_DATE_PATTERN,
-				description:
-					'Java SimpleDateFormat pattern of the date in the CRM-hub query (and of the platform poller\'s configuration). Keep microseconds (SSSSSS) for exact paging.',
-			},
-			{
-				displayName: 'Delivery',
+				// Workflows saved before Delivery moved to the top keep it here. It shows only where it
+				// is set (its own value is its display condition), so new workflows never offer it, and
+				// while set it decides, as it did: nothing changes for a saved workflow until it is removed.
+				displayName: 'Delivery (Earlier Setting)',
 				name: 'delivery',
 				type: 'options',
-				displayOptions: webhookOnly,
-				options: [
-					{
-						name: 'Close Webhook via Open Connectors',
-						value: 'openConnectors',
-						description:
-							'Close posts to the instance\'s events URL; Open Connectors signs and relays to this node',
-					},
-					{
-						name: 'Close Webhook Direct',
-						value: 'direct',
-						description: 'Close posts straight to this node, signed with the subscription\'s key',
-					},
-					{
-						name: 'Open Connectors Polls Every N Minutes',
-						value: 'openConnectorsPolling',
-						description:
-							'The platform runs the date_updated query on its schedule and notifies this node. Created and updated records only (no activities, status changes, completions or Fields to Watch).',
-					},
-				],
+				displayOptions: { show: { '/mode': ['webhook'], delivery: DELIVERY_VALUES } },
+				options: deliveryOptions,
 				default: 'openConnectors',
+				description:
+					'Set in an earlier version of this node, and used instead of Delivery above while present. Remove this option to use Delivery above.',
 			},
 			{
 				displayName: 'Fields to Watch',
 				name: 'fieldsToWatch',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. status_id, custom.cf_abc123',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getWatchableFields', loadOptionsDependsOn: ['objects'] },
+				default: [],
 				description:
-					'Comma-separated Close field names: an Updated event counts only when one of them changed (empty = any change). Close filters at the source in webhook mode; polling reads updates from Close\'s event log.',
+					'An Updated event counts only when one of these fields changed (empty = any change). Standard and custom fields of the chosen objects, from Close. Close filters at the source in webhook mode; polling reads updates from Close\'s event log. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'From Status Names or IDs',
@@ -184,22 +204,58 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Records per CRM-hub request, at most 100 (the closeio instance\'s page limit); a larger saved value is used as 100',
 			},
 			{
+				displayName: 'Query Date Pattern',
+				name: 'datePattern',
+				type: 'string',
+				displayOptions: pollingOnly,
+				default: DEFAULT_CLOSE_DATE_PATTERN,
+				description:
+					'Java SimpleDateFormat pattern of the date in the CRM-hub query (and of the platform poller\'s configuration). Keep microseconds (SSSSSS) for exact paging.',
+			},
+			{
+				displayName: 'Query Date Pattern',
+				name: 'datePattern',
+				type: 'string',
+				displayOptions: platformPollerOnly,
+				default: DEFAULT_CLOSE_DATE_PATTERN,
+				description:
+					'Java SimpleDateFormat pattern of the date in the CRM-hub query (and of the platform poller\'s configuration). Keep microseconds (SSSSSS) for exact paging.',
+			},
+			{
+				displayName: 'Query Date Pattern',
+				name: 'datePattern',
+				type: 'string',
+				displayOptions: earlierPlatformPoller,
+				default: DEFAULT_CLOSE_DATE_PATTERN,
+				description:
+					'Java SimpleDateFormat pattern of the date in the CRM-hub query (and of the platform poller\'s configuration). Keep microseconds (SSSSSS) for exact paging.',
+			},
+			{
 				displayName: 'Refresh Interval (Minutes)',
 				name: 'refreshInterval',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				displayOptions: webhookOnly,
+				displayOptions: platformPollerOnly,
 				default: 5,
-				description: 'How often Open Connectors polls Close (only for the "Open Connectors Polls" delivery)',
+				description: 'How often Open Connectors polls Close',
+			},
+			{
+				displayName: 'Refresh Interval (Minutes)',
+				name: 'refreshInterval',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				displayOptions: earlierPlatformPoller,
+				default: 5,
+				description: 'How often Open Connectors polls Close',
 			},
 			{
 				displayName: 'Start Date',
 				name: 'startDate',
-				type: 'string',
-				displayOptions: pollingOnly,
+				type: 'dateTime',
+				displayOptions: { show: { '/mode': ['polling'], startFrom: ['date'] } },
 				default: '',
-				placeholder: 'e.g. 2024-05-01T10:00:00.000000+00:00',
-				description: 'With Start From "A Date": an ISO 8601 date and time (microseconds allowed)',
+				description:
+					'Changes since this date and time. Without an offset it is read as UTC; an expression may give an ISO 8601 date with an offset and microseconds, e.g. 2024-05-01T10:00:00.000000+02:00.',
 			},
 			{
 				displayName: 'Start From',

@@ -15,10 +15,19 @@ export function staticOf(ctx: IHookFunctions | IWebhookFunctions): WebhookStatic
 	return ctx.getWorkflowStaticData('node') as WebhookStatic;
 }
 
-export function routeOf(ctx: IHookFunctions | IWebhookFunctions): DeliveryRoute {
-	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const route = options.delivery as string;
-	return route === 'direct' || route === 'openConnectorsPolling' ? route : 'openConnectors';
+function asRoute(value: unknown): DeliveryRoute | undefined {
+	return value === 'openConnectors' || value === 'direct' || value === 'openConnectorsPolling' ? value : undefined;
+}
+
+/**
+ * Delivery: the top-level field, unless the workflow was saved with Options > Delivery (its place
+ * before it moved to the top), which then decides as it did. n8n fills every top-level default
+ * before the node runs, so "top-level absent" cannot be seen; the earlier setting must win while
+ * it is there, and the editor shows it for as long as it is (TriggerDescription).
+ */
+export function routeOf(ctx: Pick<IHookFunctions, 'getNodeParameter'>): DeliveryRoute {
+	const options = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
+	return asRoute(options.delivery) ?? asRoute(ctx.getNodeParameter('delivery', 'openConnectors')) ?? 'openConnectors';
 }
 
 /**

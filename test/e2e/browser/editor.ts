@@ -228,7 +228,7 @@ export class Editor {
 	addOptionSelect(): Locator {
 		// 2.x: the "Add option" select carries data-test-id=collection-parameter-add
 		const add = this.major >= 2 ? '[data-test-id=collection-parameter-add]' : '.add-option';
-		return this.ndv().locator(`[data-test-id=node-parameters] ${this.collectionSelector} ${add} input[placeholder="Add option"]`);
+		return this.ndv().locator(`[data-test-id=node-parameters] ${this.collectionSelector} ${add} input[placeholder="Add option" i]`);
 	}
 
 	/** The option names "Add option" offers now (opens and closes the dropdown). */

@@ -185,8 +185,18 @@ describe('lead: upsert', () => {
 
 	it('no match and no name to create with: a clear error', async () => {
 		const result = await f.run(upsert('email', 'nobody@example.com'));
-		expect(result.error?.message).toMatch(/Name is needed to create one/);
+		expect(result.error?.message).toBe('Upsert: no lead matched, and Name (When Creating) is needed to create one');
 		expect(f.sandbox.admin.records('lead')).toHaveLength(0);
+	});
+
+	it('Name (When Creating) names the lead an upsert by email creates; Lead Fields > Name takes its place', async () => {
+		const [created] = await f.ok({ ...upsert('email', 'new@acme.example'), createName: 'Acme New' });
+		expect(created).toMatchObject({ name: 'Acme New' });
+		const [other] = await f.ok({ ...upsert('email', 'other@acme.example', { name: 'From Fields' }), createName: 'Unused' });
+		expect(other).toMatchObject({ name: 'From Fields' });
+		// a match is updated, its name left alone
+		const [again] = await f.ok({ ...upsert('email', 'new@acme.example', { description: 'x' }), createName: 'Ignored' });
+		expect(again).toMatchObject({ id: created.id, name: 'Acme New', description: 'x' });
 	});
 
 	it('a create is not repeated when its answer is lost; the retried item re-matches and updates the lead', async () => {

@@ -2,7 +2,8 @@ import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { CloseIo } from '../../../nodes/CloseIo/CloseIo.node';
 import { fakeLoadOptionsContext } from '../../helpers/fakeContext';
-import { fromList } from '../../helpers/runOpenConnectors';
+import { CLOSE_KEY_MISSING_MESSAGE } from '../../../lib/credentials/closeKeyGuard';
+import { byId, fromList, runCloseIo } from '../../helpers/runOpenConnectors';
 import { calls, useCloseIo } from './helpers';
 
 jest.setTimeout(30000);
@@ -151,5 +152,17 @@ describe('editor lists', () => {
 		const error = await node.methods.loadOptions.getUsers.call(bad).catch((e: Error) => e);
 		expect((error as any).httpCode).toBe('401');
 		expect(JSON.stringify({ m: (error as Error).message, d: (error as any).description })).not.toContain('wrong-close-key');
+	});
+});
+
+describe('a credential without the Close API Key', () => {
+	it('an operation that calls Close directly fails before any Close request, naming the field', async () => {
+		const l = f.sandbox.admin.create('lead', { name: 'Acme' });
+		const result = await runCloseIo(
+			{ ...f.credentials, closeApiKey: '' },
+			{ instance: byId(f.instanceId), resource: 'note', operation: 'getAll', leadId: fromList(l.id), returnAll: true },
+		);
+		expect(result.error?.message).toBe(CLOSE_KEY_MISSING_MESSAGE);
+		expect(calls(result).filter((c) => c.includes('/api/v1/'))).toEqual([]);
 	});
 });

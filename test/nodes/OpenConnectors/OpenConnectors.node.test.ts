@@ -44,7 +44,7 @@ describe('description', () => {
 		const { description } = new OpenConnectors();
 		expect(description.name).toBe('openConnectors');
 		expect(description.displayName).toBe('SAP Open Connectors');
-		expect(description.credentials).toEqual([{ name: 'openConnectorsApi', required: true }]);
+		expect(description.credentials).toEqual([{ name: 'openConnectorsApi', required: true, testedBy: 'openConnectorsApiTest' }]);
 		const operation = description.properties.find((p) => p.name === 'operation');
 		expect(operation?.options?.map((o) => (o as { value: string }).value).sort()).toEqual(
 			['create', 'delete', 'get', 'getAll', 'getEventsUrl', 'update'].sort(),

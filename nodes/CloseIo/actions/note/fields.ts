@@ -2,10 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import { ClientError } from '../../../../lib/clients/errors';
-import { showFor } from '../common';
+import { recordLocator, showFor } from '../common';
 
 export function noteIdProperty(operations: string[]): INodeProperties {
-	return { displayName: 'Note ID', name: 'noteId', type: 'string', required: true, default: '', placeholder: 'acti_…', displayOptions: showFor('note', operations) };
+	return recordLocator('note', 'noteId', 'Note', 'acti', showFor('note', operations));
 }
 
 /** The lead a note belongs to (the hub addresses notes under their lead). */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
-import { readString, showFor } from '../common';
+import { readString, showFor, readRecordId } from '../common';
 import { leadOfNote, noteIdProperty } from './fields';
 
 export const description: INodeProperties[] = [
@@ -10,7 +10,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
-	const noteId = readString(this, 'noteId', itemIndex, 'Note ID');
+	const noteId = readRecordId(this, 'noteId', itemIndex, 'Note');
 	const note = readString(this, 'note', itemIndex, 'Note');
 	return [await records.updateNote(await leadOfNote(records, noteId), noteId, { note })] as IDataObject[];
 }

@@ -13,7 +13,16 @@ export function opportunityFieldsCollection(name: string, displayName: string, d
 		{ displayName: 'Note', name: 'note', type: 'string', default: '', typeOptions: { rows: 2 } },
 		loadedOption('Status Name or ID', 'status_id', 'getOpportunityStatuses'),
 		loadedOption('User Name or ID', 'user_id', 'getUsers'),
-		{ displayName: 'Value', name: 'value', type: 'number', default: 0, description: 'In cents, as Close stores it (12345 = 123.45)' },
+		{
+			displayName: 'Value (in Cents)',
+			name: 'value',
+			type: 'number',
+			default: 0,
+			// Stored in cents since the first version: the label says so rather than changing what a
+			// saved workflow's number means.
+			hint: 'In cents of the currency, as Close stores it: 12345 means 123.45',
+			description: 'The opportunity\'s value in cents (12345 = 123.45 in Value Currency)',
+		},
 		{ displayName: 'Value Currency', name: 'value_currency', type: 'string', default: '', placeholder: 'USD' },
 		{
 			displayName: 'Value Period',

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { leadIdFrom } from '../../../../lib/records/fields';
 import type { RecordsClient } from '../../../../lib/records/recordsClient';
 import type { FilterClause } from '../../../../lib/records/where';
-import { loadedOption, listFiltered, rawWhereProperty, returnAllProperties, showFor } from '../common';
+import { loadedOption, listFiltered, rawWhereProperty, returnAllProperties, showFor, filterLeadId, leadLocator } from '../common';
 
 export const description: INodeProperties[] = [
 	...returnAllProperties('task'),
@@ -17,7 +16,7 @@ export const description: INodeProperties[] = [
 		options: [
 			loadedOption('Assigned To Name or ID', 'assigned_to', 'getUsers'),
 			{ displayName: 'Is Complete', name: 'is_complete', type: 'boolean', default: false },
-			{ displayName: 'Lead ID', name: 'leadId', type: 'string', default: '', description: 'Tasks of this lead (ID or Close URL)' },
+			{ ...leadLocator('leadId', 'Lead', undefined, false, 'Tasks of this lead'), default: { mode: 'list', value: '' } },
 			rawWhereProperty(),
 		],
 	},
@@ -26,7 +25,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, records: RecordsClient, itemIndex: number): Promise<IDataObject[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const clauses: FilterClause[] = [];
-	if (filters.leadId) clauses.push({ field: 'lead_id', value: leadIdFrom(filters.leadId) });
+	const leadId = filterLeadId(filters.leadId);
+	if (leadId) clauses.push({ field: 'lead_id', value: leadId });
 	if (filters.assigned_to) clauses.push({ field: 'assigned_to', value: String(filters.assigned_to) });
 	if (typeof filters.is_complete === 'boolean') clauses.push({ field: 'is_complete', value: filters.is_complete });
 	return (await listFiltered(this, records, 'task', clauses, filters, itemIndex)) as IDataObject[];
