@@ -52,7 +52,7 @@ for i in $(seq 1 "$N"); do
 	RESULTS+=("$line")
 	echo "::: $line"
 	if [ "$verdict" = "FAIL" ]; then
-		grep -E '^\s+✕' "$log" | sed 's/^/:::     /' || true
+		grep -E '^  ● ' "$log" | sed 's/^/:::     /' || true
 		echo ":::     log: $log"
 	fi
 done

@@ -21,11 +21,12 @@ import type { Locator, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { sandboxCredentials } from '../helpers/fakeContext';
 import { DEFAULT_N8N_VERSION, OWNER, REPO_ROOT, type N8nInstance, startN8n, withN8nLogs } from './harness/n8n';
-import { type EditorBrowser, failureShot, launchEditorBrowser, shoot } from './browser/chromium';
+import { type EditorBrowser, SLOW, failureShot, launchEditorBrowser, shoot } from './browser/chromium';
 import { Editor, listHas, listIs, listIsSet } from './browser/editor';
 import { eventually } from './support/env';
 
-jest.setTimeout(180_000);
+// deadlines, not delays: a case on a busy machine (every core taken) took minutes
+jest.setTimeout(600_000 * SLOW);
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string };
 const ACTION_TYPE = `${pkg.name}.closeIo`;
@@ -116,8 +117,8 @@ beforeAll(async () => {
 	web = browser;
 	page = web.page;
 	// Shared 2-core machine: the editor may take minutes to load under other helpers' load.
-	page.setDefaultNavigationTimeout(180_000);
-	page.setDefaultTimeout(60_000);
+	page.setDefaultNavigationTimeout(180_000 * SLOW);
+	page.setDefaultTimeout(60_000 * SLOW);
 	ed = new Editor(page, n8n.url, n8n.version);
 	const { id: credentialId } = await n8n.createCredential('openConnectorsApi', 'Sandbox Open Connectors', sandboxCredentials(sb));
 	const wf = {
@@ -250,7 +251,7 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor: the Close.io node`, () => {
 			const [tool] = await eventually(async () => {
 				const tools = toolsOf(await n8n!.getWorkflow(workflowId));
 				return tools.length === 1 && tools[0]!.parameters.text ? tools : undefined;
-			}, 'the workflow saved with the Close.io tool', 60_000);
+			}, 'the workflow saved with the Close.io tool', 120_000 * SLOW);
 			expect(tool).toEqual({
 				name: expect.stringMatching(/Close\.io/),
 				parameters: expect.objectContaining({

@@ -25,7 +25,10 @@ import { DEFAULT_N8N_VERSION, OWNER, REPO_ROOT, type N8nInstance, majorOf, nodeO
 import { type EditorBrowser, SCREENSHOT_DIR, SLOW, failureShot, launchEditorBrowser, shoot } from './browser/chromium';
 import { Editor, listHas, listIs } from './browser/editor';
 
-jest.setTimeout(180_000 * SLOW);
+// deadlines, not delays: a case on a busy machine (every core taken) took minutes
+jest.setTimeout(600_000 * SLOW);
+/** How long something the editor or the sandbox does in the background may take to show. */
+const WAIT_MS = 120_000 * SLOW;
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string };
 const TRIGGER_TYPE = `${pkg.name}.closeIoTrigger`;
@@ -96,7 +99,7 @@ async function triggerNdv(): Promise<void> {
 }
 
 const instanceId = (name: string) => String(sb!.admin.instances().find((i) => i.name === name)!.id);
-const eventually = async (cond: () => boolean, what: string, timeoutMs = 15_000) => {
+const eventually = async (cond: () => boolean, what: string, timeoutMs = WAIT_MS) => {
 	const deadline = Date.now() + timeoutMs;
 	while (!cond()) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
@@ -374,7 +377,7 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			observed.polling = { buttonBeforeClick: label };
 			expect(label).toBe('Fetch Test Event');
 			await button.click();
-			await ed.outputPanel().getByText(POLLED_LEAD).first().waitFor({ timeout: 60_000 });
+			await ed.outputPanel().getByText(POLLED_LEAD).first().waitFor({ timeout: WAIT_MS });
 			const count = (await ed.outputPanel().getByText(/^\d+ items?$/).first().innerText()).trim();
 			(observed.polling as Record<string, unknown>).afterClick = `an execution at once; output: ${count}`;
 			expect(count).toBe('1 item');
@@ -421,20 +424,20 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 		'5c. manual test, Mode = Webhook: a lead created in Close reaches the editor as the test event',
 		async () => {
 			const lead = sb!.admin.create('lead', { name: 'Editor Webhook Lead' });
-			await sb!.admin.waitForDeliveries((d) => d.some((x) => x.kind === 'openConnectors'), 15_000);
+			await sb!.admin.waitForDeliveries((d) => d.some((x) => x.kind === 'openConnectors'), WAIT_MS);
 			const first = sb!.admin.deliveries().find((x) => x.kind === 'openConnectors')!;
 			observed.webhookTestDelivery = { status: first.status, response: first.responseBody };
 			expect(first.status).toBe(200);
 			// the one test event ends the listening
-			await ed.ndv().locator('[data-test-id=trigger-listening]').waitFor({ state: 'detached', timeout: 30_000 });
+			await ed.ndv().locator('[data-test-id=trigger-listening]').waitFor({ state: 'detached', timeout: WAIT_MS });
 			await snap('12-manual-test-webhook-event');
 			// /workflow/<id> (2.x adds /<node id> while the node's details are open)
 			const workflowId = /\/workflow\/([^/]+)/.exec(new URL(page.url()).pathname)![1]!;
-			const manual = await n8n!.waitForExecutions(workflowId, 2, 30_000, (e) => e.mode === 'manual');
+			const manual = await n8n!.waitForExecutions(workflowId, 2, WAIT_MS, (e) => e.mode === 'manual');
 			const last = manual[manual.length - 1]!;
 			observed.webhookTestExecution = { status: last.status, nodesWithRunData: Object.keys(last.data?.resultData.runData ?? {}) };
 			expect(nodeOutput(last, TRIGGER).map((item) => item.id)).toContain(lead.id);
-			await ed.outputPanel().getByText(lead.id as string).first().waitFor({ timeout: 15_000 });
+			await ed.outputPanel().getByText(lead.id as string).first().waitFor({ timeout: WAIT_MS });
 		},
 	);
 
@@ -468,5 +471,5 @@ async function expectOurIcon(icon: { src: string; naturalWidth: number }, repoFi
 
 async function waitEnabled(button: ReturnType<Editor['executeButton']>): Promise<void> {
 	await button.waitFor();
-	await page.waitForFunction((el) => !(el as unknown as { disabled: boolean }).disabled, await button.elementHandle(), { timeout: 20_000 });
+	await page.waitForFunction((el) => !(el as unknown as { disabled: boolean }).disabled, await button.elementHandle(), { timeout: WAIT_MS });
 }

@@ -53,12 +53,13 @@ export class Editor {
 		await page.locator('input[name=emailOrLdapLoginId]').fill(email);
 		await page.locator('input[name=password]').fill(password);
 		await page.locator('[data-test-id=form-submit-button]').click();
-		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
+		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 180_000 * SLOW });
 	}
 
 	async newWorkflow(): Promise<void> {
-		await this.page.goto(`${this.baseUrl}/workflow/new`);
-		await this.page.locator('[data-test-id=canvas-plus-button]').waitFor();
+		// the editor's bundle loads slowly on a busy machine: wait for the canvas, not for `load`
+		await this.page.goto(`${this.baseUrl}/workflow/new`, { waitUntil: 'domcontentloaded' });
+		await this.page.locator('[data-test-id=canvas-plus-button]').waitFor({ timeout: 180_000 * SLOW });
 	}
 
 	/** Closes the toasts n8n shows (bottom right), so they do not cover screenshots. */
@@ -355,7 +356,7 @@ export class Editor {
 	private async credentialTest(action: () => Promise<void>): Promise<{ status: string; message: string }> {
 		const tested = this.page.waitForResponse(
 			(r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/rest/credentials/test'),
-			{ timeout: 60_000 },
+			{ timeout: 180_000 * SLOW },
 		);
 		await action();
 		const body = (await (await tested).json()) as { data?: { status: string; message: string } };
