@@ -507,7 +507,8 @@ async function fetchOnce(target: string, init: RequestInit, idempotent: boolean)
 		try {
 			return await fetch(target, { ...init, signal: AbortSignal.timeout(60_000) });
 		} catch (error) {
-			const network = error instanceof TypeError && error.message === 'fetch failed';
+			// by name, not instanceof: under jest, fetch's TypeError comes from another realm than the test's
+			const network = (error as Error | undefined)?.name === 'TypeError' && (error as Error).message === 'fetch failed';
 			if (!network) throw error;
 			const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 			const what = `fetch failed: ${init.method ?? 'GET'} ${new URL(target).pathname}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
@@ -515,7 +516,7 @@ async function fetchOnce(target: string, init: RequestInit, idempotent: boolean)
 				process.stderr.write(`[e2e] ${what}; sending it again\n`);
 				continue;
 			}
-			error.message = what;
+			(error as Error).message = what;
 			throw error;
 		}
 	}
