@@ -22,6 +22,8 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
+			// PostgreSQL and Redis: installed when missing (or one line saying how), before any case
+			globalSetup: '<rootDir>/test/queue/globalSetup.ts',
 		},
 		{
 			// Last step of `npm test`: every request the sandbox recorded, held to the documented operations.

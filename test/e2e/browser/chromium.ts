@@ -98,8 +98,10 @@ export async function launchEditorBrowser(opts: { width?: number; height?: numbe
 		throw error;
 	}
 	const page = context.pages()[0] ?? (await context.newPage());
-	page.setDefaultTimeout(20_000 * SLOW);
-	page.setDefaultNavigationTimeout(60_000 * SLOW);
+	// deadlines, not delays: generous, because a busy machine (other n8n runs, a busy loop per core)
+	// took over 20 s to draw the editor's canvas after a navigation
+	page.setDefaultTimeout(60_000 * SLOW);
+	page.setDefaultNavigationTimeout(180_000 * SLOW);
 	const pageErrors: string[] = [];
 	page.on('pageerror', (e) => pageErrors.push(e.message));
 	return {

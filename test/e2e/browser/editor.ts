@@ -18,6 +18,15 @@
 import type { Locator, Page } from 'playwright-core';
 
 import { DEFAULT_N8N_VERSION, majorOf } from '../harness/n8n';
+import { SLOW } from './chromium';
+
+/** How long a list loaded from the sandbox may take to show its items (generous: a busy machine). */
+export const LIST_TIMEOUT_MS = 120_000 * SLOW;
+
+/** Predicates for `readListUntil`: exactly these items in this order / in any order / at least these. */
+export const listIs = (want: string[]) => (list: string[]) => JSON.stringify(list) === JSON.stringify(want);
+export const listIsSet = (want: string[]) => (list: string[]) => JSON.stringify([...list].sort()) === JSON.stringify([...want].sort());
+export const listHas = (want: string[]) => (list: string[]) => want.every((w) => list.includes(w));
 
 export class Editor {
 	/** n8n's major version: picks the markup where 1.x and 2.x differ. */
@@ -44,12 +53,13 @@ export class Editor {
 		await page.locator('input[name=emailOrLdapLoginId]').fill(email);
 		await page.locator('input[name=password]').fill(password);
 		await page.locator('[data-test-id=form-submit-button]').click();
-		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
+		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 180_000 * SLOW });
 	}
 
 	async newWorkflow(): Promise<void> {
-		await this.page.goto(`${this.baseUrl}/workflow/new`);
-		await this.page.locator('[data-test-id=canvas-plus-button]').waitFor();
+		// the editor's bundle loads slowly on a busy machine: wait for the canvas, not for `load`
+		await this.page.goto(`${this.baseUrl}/workflow/new`, { waitUntil: 'domcontentloaded' });
+		await this.page.locator('[data-test-id=canvas-plus-button]').waitFor({ timeout: 180_000 * SLOW });
 	}
 
 	/** Closes the toasts n8n shows (bottom right), so they do not cover screenshots. */
@@ -215,7 +225,57 @@ export class Editor {
 
 	async visibleDropdownOptions(): Promise<string[]> {
 		await this.page.locator('.el-select-dropdown__item:visible').first().waitFor();
+		return await this.dropdownItemsNow();
+	}
+
+	/** The visible dropdown items as they are at this moment (no wait: see `readListUntil`). */
+	async dropdownItemsNow(): Promise<string[]> {
 		return (await this.page.locator('.el-select-dropdown__item:visible').allInnerTexts()).map((t) => t.trim().split('\n')[0]!.trim());
+	}
+
+	/** Waits until no dropdown list shows (a closed one fades out for a moment and still counts as visible). */
+	async noDropdownOpen(): Promise<void> {
+		await this.page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
+	}
+
+	/**
+	 * Reads a list again and again until `done(list)` holds, and returns that list. Lists loaded from
+	 * the sandbox (options, Custom Fields, leads, instances) fill in after they open, later on a busy
+	 * machine, and a list that is closing still shows for a moment: reading once at "the first item
+	 * appeared" read `[]` or the previous list. At the deadline it returns the last read (the caller's
+	 * expect then shows what was there) instead of throwing.
+	 */
+	async readListUntil(read: () => Promise<string[]>, done: (list: string[]) => boolean, timeoutMs = LIST_TIMEOUT_MS): Promise<string[]> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const list = await read().catch(() => [] as string[]);
+			if (done(list) || Date.now() > deadline) return list;
+			await this.page.waitForTimeout(250);
+		}
+	}
+
+	/**
+	 * Opens a select, waits until its items satisfy `done` (default: any item), closes it and waits
+	 * until it is gone; returns the items. A list that did not open (clicked while it was still being
+	 * set up) is clicked again, at most every 2 s.
+	 */
+	async optionsOf(select: Locator, done: (list: string[]) => boolean = (l) => l.length > 0): Promise<string[]> {
+		await this.noDropdownOpen();
+		await select.scrollIntoViewIfNeeded();
+		await select.click();
+		let polls = 0;
+		const list = await this.readListUntil(async () => {
+			if (++polls % 8 === 0 && (await this.page.locator('.el-select-dropdown:visible').count()) === 0) await select.click();
+			return await this.dropdownItemsNow();
+		}, done);
+		await this.page.keyboard.press('Escape');
+		await this.noDropdownOpen();
+		return list;
+	}
+
+	/** The items of the open "From List" of a resource locator, once they satisfy `done` (see `readListUntil`). */
+	async rlcItemsUntil(done: (list: string[]) => boolean): Promise<string[]> {
+		return await this.readListUntil(async () => (await this.rlcItems().allInnerTexts()).map((t) => t.trim()), done);
 	}
 
 	/** Picks an option of a top-level `options` parameter. */
@@ -232,12 +292,8 @@ export class Editor {
 	}
 
 	/** The option names "Add option" offers now (opens and closes the dropdown). */
-	async collectionOptionsOffered(): Promise<string[]> {
-		await this.addOptionSelect().click();
-		const names = await this.visibleDropdownOptions();
-		await this.page.keyboard.press('Escape');
-		await this.page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
-		return names;
+	async collectionOptionsOffered(done?: (list: string[]) => boolean): Promise<string[]> {
+		return await this.optionsOf(this.addOptionSelect(), done);
 	}
 
 	/** Adds an option of the `options` collection and waits for its input. */
@@ -300,7 +356,7 @@ export class Editor {
 	private async credentialTest(action: () => Promise<void>): Promise<{ status: string; message: string }> {
 		const tested = this.page.waitForResponse(
 			(r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/rest/credentials/test'),
-			{ timeout: 60_000 },
+			{ timeout: 180_000 * SLOW },
 		);
 		await action();
 		const body = (await (await tested).json()) as { data?: { status: string; message: string } };

@@ -497,6 +497,31 @@ export function n8nProcessEnv(o: {
 	};
 }
 
+/**
+ * fetch() with a 60 s deadline; a GET that fails at the network level ("fetch failed": a kept-alive
+ * connection n8n had just closed, seen on a busy machine between two requests minutes apart) is sent
+ * again, up to 3 times. The last failure names its cause.
+ */
+async function fetchOnce(target: string, init: RequestInit, idempotent: boolean): Promise<Response> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await fetch(target, { ...init, signal: AbortSignal.timeout(60_000) });
+		} catch (error) {
+			// by name, not instanceof: under jest, fetch's TypeError comes from another realm than the test's
+			const network = (error as Error | undefined)?.name === 'TypeError' && (error as Error).message === 'fetch failed';
+			if (!network) throw error;
+			const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+			const what = `fetch failed: ${init.method ?? 'GET'} ${new URL(target).pathname}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
+			if (idempotent && attempt < 3) {
+				process.stderr.write(`[e2e] ${what}; sending it again\n`);
+				continue;
+			}
+			(error as Error).message = what;
+			throw error;
+		}
+	}
+}
+
 export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 	installExitHook();
 	const version = options.version ?? DEFAULT_N8N_VERSION;
@@ -553,7 +578,7 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 			body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
 			headers['content-type'] ??= 'application/json';
 		}
-		const res = await fetch(url + pathname, { method, headers, body, signal: AbortSignal.timeout(60_000) });
+		const res = await fetchOnce(url + pathname, { method, headers, body }, method === 'GET' || method === 'HEAD');
 		const text = await res.text();
 		let parsed: unknown = text;
 		try {

@@ -39,6 +39,7 @@ import {
 	startN8n,
 	stopGroup,
 } from './n8n';
+import { ensureQueueDepsOnce } from './queueDeps';
 
 const execFileP = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -306,6 +307,8 @@ export interface QueueOptions {
 
 export async function startQueueCluster(options: QueueOptions): Promise<QueueCluster> {
 	installExitHook();
+	// PostgreSQL and Redis, installed when missing (the queue project's globalSetup did it already)
+	await ensureQueueDepsOnce();
 	const { version } = options;
 	const installDir = await ensureN8nInstalled(version);
 	const nodeBin = nodeBinaryFor(version, installDir);
