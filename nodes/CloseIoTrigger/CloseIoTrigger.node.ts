@@ -14,7 +14,7 @@ import { searchInstances } from '../shared/instanceLocator';
 import { triggerProperties } from './descriptions/TriggerDescription';
 import { pollClose } from './PollMode';
 import { getStatuses } from './statusOptions';
-import { catchUpPoll } from './webhook/catchUpPoll';
+import { catchUpPoll, forgetCatchUpStart } from './webhook/catchUpPoll';
 import { checkExists, create, deleteWebhook } from './webhook/lifecycle';
 import { takeManualItems } from './webhook/memory';
 import { receive } from './webhook/receive';
@@ -79,6 +79,7 @@ export class CloseIoTrigger implements INodeType {
 				return await create.call(this);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
+				forgetCatchUpStart(this);
 				return await deleteWebhook.call(this);
 			},
 		},

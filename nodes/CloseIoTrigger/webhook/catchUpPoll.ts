@@ -23,6 +23,14 @@ import type { WebhookStatic } from './setupTypes';
 /** Nodes that already had their first poll() in this n8n process. */
 const started = new Set<string>();
 
+/**
+ * Deactivation (the webhook's delete()): the next activation's first poll() checks for a catch-up
+ * again, in this process too.
+ */
+export function forgetCatchUpStart(ctx: Parameters<typeof memoryKey>[0]): void {
+	started.delete(memoryKey(ctx));
+}
+
 type CatchUpStatic = WebhookStatic & { catchUp?: unknown };
 
 /** The delivery route, top level or (workflows saved before it moved) in Options. */

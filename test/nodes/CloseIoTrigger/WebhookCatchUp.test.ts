@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../../sandbox';
 import { SEEN_BUCKET_SECONDS } from '../../../lib/webhooks/seenKeys';
+import { forgetCatchUpStart } from '../../../nodes/CloseIoTrigger/webhook/catchUpPoll';
 import { jsonOf, pollCtx, trigger, uniqueNodeId, type Params, useSandboxInstance } from './helpers';
 
 let sandbox: Sandbox;
@@ -49,6 +50,29 @@ describe('CloseIoTrigger webhook mode catch-up', () => {
 		const seen = staticData.node?.seen as string[];
 		expect(seen.filter((k) => k.startsWith('close:ev_') && k !== 'close:ev_delivered_before')).toHaveLength(2);
 		expect((await poll()).result).toBeNull();
+	});
+
+	test('activated again (after delete()): checks again, from the last delivery (the catch-up counts), never repeating an event', async () => {
+		const a = sandbox.admin.create('lead', { name: 'A' });
+		const { poll } = setup({}, deliveredAgo(2 * HOUR));
+		const first = await poll();
+		expect(first.items.map((i) => i.id)).toEqual([a.id]);
+		sandbox.admin.update('lead', a.id, { name: 'B' });
+		// Still active: later polls read nothing.
+		expect((await poll()).result).toBeNull();
+		// Deactivated and activated again at once: the last delivery (the catch-up) is recent.
+		forgetCatchUpStart(first.ctx);
+		expect((await poll()).result).toBeNull();
+		// Activated again three hours later (n8n's clock moved; Close's log keeps its dates).
+		forgetCatchUpStart(first.ctx);
+		const realNow = Date.now();
+		const later = jest.spyOn(Date, 'now').mockReturnValue(realNow + 3 * HOUR);
+		try {
+			const again = await poll();
+			expect(again.items.map((i) => [i.event, (i.data as IDataObject).name])).toEqual([['updated', 'B']]);
+		} finally {
+			later.mockRestore();
+		}
 	});
 
 	test('no catch-up (and no request) when the last delivery is recent, on a first activation, or with Catch Up off', async () => {
