@@ -20,8 +20,11 @@ import { readSelection } from '../selection';
 import { memoryKey, rememberedKeys, SEEN_PERSISTED } from './memory';
 import type { WebhookStatic } from './setupTypes';
 
-/** Nodes that already had their first poll() in this n8n process. */
-const started = new Set<string>();
+/**
+ * Per workflow and node in this n8n process: 'done' once the catch-up check after activation or
+ * start has run, 'retry' when it failed and the next poll() runs it again.
+ */
+const started = new Map<string, 'done' | 'retry'>();
 
 /**
  * Deactivation (the webhook's delete()): the next activation's first poll() checks for a catch-up
@@ -46,8 +49,9 @@ export async function catchUpPoll(this: IPollFunctions): Promise<INodeExecutionD
 	const key = memoryKey(this);
 	const data = this.getWorkflowStaticData('node') as CatchUpStatic;
 	const state = readCatchUpState(data.catchUp);
-	const first = !started.has(key);
-	started.add(key);
+	const phase = started.get(key);
+	const first = phase !== 'done';
+	started.set(key, 'done');
 	if (!first && !state) return null;
 	// The memory of delivered keys is the one webhook() uses (same process, same workflow and node).
 	const memory = rememberedKeys(this as unknown as IWebhookFunctions, data);
@@ -76,8 +80,11 @@ export async function catchUpPoll(this: IPollFunctions): Promise<INodeExecutionD
 			includeRaw: options.includeRaw === true,
 		});
 	} catch (error) {
-		// The flag stays cleared so the next minute's poll() tries again.
-		if (first) started.delete(key);
+		// The next minute's poll() tries again. A failure on the first call (activation, n8n's start)
+		// does not fail the activation (webhook deliveries work without the event log); a failure of
+		// the retry is reported as an error of the trigger.
+		started.set(key, 'retry');
+		if (phase === undefined) return null;
 		throw error instanceof NodeOperationError ? error : toNodeApiError(this.getNode(), error, { secrets: connection.secrets });
 	}
 	// A webhook delivery may have come in during the read: admit decides, synchronously.

@@ -75,6 +75,20 @@ describe('CloseIoTrigger webhook mode catch-up', () => {
 		}
 	});
 
+	test('Close failing at activation: the activation does not fail; the next poll() catches up, or reports the error', async () => {
+		const a = sandbox.admin.create('lead', { name: 'A' });
+		const { poll } = setup({}, deliveredAgo(2 * HOUR));
+		sandbox.admin.addFault({ path: /\/event\/?$/, status: 403, body: { error: 'forbidden' } });
+		try {
+			expect((await poll()).result).toBeNull();
+			await expect(poll()).rejects.toThrow();
+		} finally {
+			sandbox.admin.clearFaults();
+		}
+		expect((await poll()).items.map((i) => i.id)).toEqual([a.id]);
+		expect((await poll()).result).toBeNull();
+	});
+
 	test('no catch-up (and no request) when the last delivery is recent, on a first activation, or with Catch Up off', async () => {
 		sandbox.admin.create('lead', { name: 'A' });
 		sandbox.admin.clearLogs();
