@@ -17,6 +17,7 @@ import { getWatchableFields } from './fieldOptions';
 import { pollClose } from './PollMode';
 import { getCustomActivityTypes } from './customActivityTypes';
 import { getStatuses } from './statusOptions';
+import { catchUpPoll, forgetCatchUpStart } from './webhook/catchUpPoll';
 import { checkExists, create, deleteWebhook } from './webhook/lifecycle';
 import { takeManualItems } from './webhook/memory';
 import { receive } from './webhook/receive';
@@ -25,7 +26,8 @@ import { receive } from './webhook/receive';
  * One class serves both modes: n8n gives it a poller (polling: true) AND a webhook whose HTTP
  * method is an expression that is empty in polling mode, so n8n registers no webhook there
  * (packages/cli getNodeWebhooks skips an empty method). In webhook mode n8n still calls poll()
- * every minute; it returns null at once, without any request; and in the manual run a test
+ * every minute; it returns null at once, without any request, except for the catch-up from Close's
+ * event log after activation or n8n's start (webhook/catchUpPoll.ts); and in the manual run a test
  * delivery starts, it hands over that delivery's items.
  */
 export class CloseIoTrigger implements INodeType {
@@ -84,6 +86,7 @@ export class CloseIoTrigger implements INodeType {
 				return await create.call(this);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
+				forgetCatchUpStart(this);
 				return await deleteWebhook.call(this);
 			},
 		},
@@ -100,7 +103,8 @@ export class CloseIoTrigger implements INodeType {
 				const items = takeManualItems(this);
 				return items ? [this.helpers.returnJsonArray(items)] : null;
 			}
-			return null;
+			// Catch-up from Close's event log after activation or n8n's start (webhook/catchUpPoll.ts).
+			return await catchUpPoll.call(this);
 		}
 		return await pollClose.call(this);
 	}

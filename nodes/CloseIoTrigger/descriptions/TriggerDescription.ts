@@ -135,6 +135,15 @@ export const triggerProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Catch Up Missed Events',
+				name: 'catchUp',
+				type: 'boolean',
+				displayOptions: webhookOnly,
+				default: true,
+				description:
+					'Whether, on activation or n8n\'s start, to read Close\'s event log for changes made since the last delivered event (when over an hour ago) and run them once, in order. Close keeps its event log 30 days.',
+			},
+			{
 				displayName: 'Custom Activity Type Names or IDs',
 				name: 'customActivityTypes',
 				type: 'multiOptions',
