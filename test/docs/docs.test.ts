@@ -238,7 +238,17 @@ describe('docs/close-io-trigger.md', () => {
 			return modes[0] === 'polling' ? 'Polling' : 'Webhook';
 		};
 		const inOptions = options.filter((p) => p.name !== 'delivery');
-		const expected = sortKeys(Object.fromEntries([...inOptions, property('delivery')].map((p) => [p.displayName, modeOf(p)])));
+		// One option can be declared several times (one per display condition, e.g. Query Date
+		// Pattern for Polling and for the platform's poller): its row names every mode it shows in.
+		const modes = new Map<string, Set<string>>();
+		for (const p of [...inOptions, property('delivery')]) {
+			const m = modes.get(p.displayName) ?? new Set<string>();
+			m.add(modeOf(p));
+			modes.set(p.displayName, m);
+		}
+		const expected = sortKeys(
+			Object.fromEntries([...modes].map(([name, m]) => [name, m.size === 1 ? [...m][0] : 'both'])),
+		);
 		const table = tableWithHeader(page(), ['Option', 'Mode', 'What it does']);
 		expect(sortKeys(Object.fromEntries(table.rows.map((row) => [row[0], row[1]])))).toEqual(expected);
 	});
