@@ -343,7 +343,11 @@ export class Editor {
 	}
 
 	async fillCredentialText(name: string, value: string): Promise<void> {
-		await this.credentialField(name).locator('input').fill(value);
+		const input = this.credentialField(name).locator('input');
+		await input.fill(value);
+		// n8n takes the value on input events it may debounce: leave the field so Save sends what was typed
+		await input.press('Tab');
+		if ((await input.inputValue()) !== value) throw new Error(`credential field ${name} did not take the value typed`);
 	}
 
 	async selectCredentialOption(name: string, option: string): Promise<void> {
