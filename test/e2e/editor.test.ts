@@ -396,9 +396,9 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 		step('fields-to-watch', async () => {
 			const industry = sb!.admin.createCustomField('lead', { name: 'Industry E2E', type: 'text' });
 			await ed.addCollectionOption('Fields to Watch', 'fieldsToWatch');
-			await ed.collectionParam('fieldsToWatch').click();
-			// the list arrives from Close (getWatchableFields): wait for the custom field's entry
-			await ed.dropdownOption('Industry E2E (Custom)').first().waitFor();
+			// the list arrives from Close (getWatchableFields): wait for the custom field's entry (2.x may
+			// close the dropdown when the loaded options re-render it: openDropdownUntil clicks again)
+			await ed.openDropdownUntil(ed.collectionParam('fieldsToWatch'), 'Industry E2E (Custom)');
 			const listed = await ed.visibleDropdownOptions();
 			expect(listed).toEqual(expect.arrayContaining(['Name', 'Status', 'Description', 'Industry E2E (Custom)']));
 			expect(listed).not.toContain('Value'); // an opportunity field: Objects is Lead only

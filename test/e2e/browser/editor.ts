@@ -223,6 +223,24 @@ export class Editor {
 		return this.page.locator('.el-select-dropdown__item:visible', { hasText: text });
 	}
 
+	/**
+	 * Clicks `input` until its dropdown shows `option`: n8n 2.x re-renders a select whose options load
+	 * from the node (loadOptions) when they arrive, which can close the dropdown the first click opened.
+	 */
+	async openDropdownUntil(input: Locator, option: string): Promise<void> {
+		const until = Date.now() + LIST_TIMEOUT_MS;
+		for (;;) {
+			await input.click();
+			try {
+				await this.dropdownOption(option).first().waitFor({ timeout: 10_000 * SLOW });
+				return;
+			} catch (error) {
+				if (Date.now() > until) throw error;
+				if (await input.locator('[aria-expanded=true]').count()) await this.page.keyboard.press('Escape');
+			}
+		}
+	}
+
 	async visibleDropdownOptions(): Promise<string[]> {
 		await this.page.locator('.el-select-dropdown__item:visible').first().waitFor();
 		return await this.dropdownItemsNow();
@@ -344,10 +362,34 @@ export class Editor {
 
 	async fillCredentialText(name: string, value: string): Promise<void> {
 		const input = this.credentialField(name).locator('input');
-		await input.fill(value);
-		// n8n takes the value on input events it may debounce: leave the field so Save sends what was typed
-		await input.press('Tab');
-		if ((await input.inputValue()) !== value) throw new Error(`credential field ${name} did not take the value typed`);
+		for (let attempt = 1; ; attempt++) {
+			await input.fill(value);
+			// n8n takes the value on input events it may debounce: leave the field so Save sends what was typed
+			await input.press('Tab');
+			if ((await input.inputValue()) !== value) throw new Error(`credential field ${name} did not take the value typed`);
+			// Save saves (and tests) only a credential n8n marked changed; until then it shows "Saved" and a
+			// click on it does nothing (a clean-clone CI run saw a save start no test that way)
+			const label = await this.saveButtonLabelWhen((l) => l === 'Save', 15_000 * SLOW);
+			if (label === 'Save') return;
+			if (attempt === 3) {
+				throw new Error(`n8n did not mark the credential changed after ${name} was typed (its save button says "${label}")`);
+			}
+			await input.fill('');
+		}
+	}
+
+	private credentialSaveButton(): Locator {
+		return this.credentialModal().locator('[data-test-id=credential-save-button]');
+	}
+
+	/** Polls the save button's label until `ok` accepts it or `timeoutMs` passes; the last label read. */
+	private async saveButtonLabelWhen(ok: (label: string) => boolean, timeoutMs: number): Promise<string> {
+		const until = Date.now() + timeoutMs;
+		for (;;) {
+			const label = (await this.credentialSaveButton().innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+			if (ok(label) || Date.now() > until) return label;
+			await this.page.waitForTimeout(200);
+		}
 	}
 
 	async selectCredentialOption(name: string, option: string): Promise<void> {
@@ -383,7 +425,10 @@ export class Editor {
 		retest?: { status: string; message: string };
 	}> {
 		const modal = this.credentialModal();
-		const answer = await this.credentialTest(() => modal.locator('[data-test-id=credential-save-button]').click());
+		// a previous save may still be saving or testing: click Save only once it offers to save
+		const label = await this.saveButtonLabelWhen((l) => l === 'Save', 30_000 * SLOW);
+		if (label !== 'Save') throw new Error(`the credential's save button says "${label}", not "Save"`);
+		const answer = await this.credentialTest(() => this.credentialSaveButton().click());
 		const ok = answer.status === 'OK';
 		let closedOnSave = false;
 		let retest: { status: string; message: string } | undefined;
