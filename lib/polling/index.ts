@@ -271,7 +271,14 @@ async function keysetList(sources: PollSources, resource: string, query: HubQuer
 	});
 }
 
-/** The newest record's date: every write made from now on gets this date or a later one. */
+/**
+ * The newest record's date: every write made from now on gets this date or a later one.
+ *
+ * With `since` (a poll that has a cursor: `date_updated >= <cursor>`) the same request asks only for
+ * what lies at or after the cursor, a page of it, with the platform's count. When the page holds
+ * as many records as the platform counts (`all`), it holds every record the poll has to look at,
+ * whatever order they came in: the poll needs no other hub request (an idle poll costs one).
+ */
 async function newestRecordDate(
 	sources: PollSources,
 	object: CloseObject,
@@ -279,7 +286,8 @@ async function newestRecordDate(
 	requests: PollResult['requests'],
 	mode: HubQueryMode,
 	proof?: KeysetProof,
-): Promise<{ newest: Instant | null; first: ProviderRecord | undefined }> {
+	since?: string,
+): Promise<{ newest: Instant | null; first: ProviderRecord | undefined; all?: ProviderRecord[] }> {
 	const resource = hubResourceOf(object);
 	if (mode === 'unordered') {
 		const found = await newestUnordered(objectSource(sources, object, settings, requests));
@@ -288,11 +296,27 @@ async function newestRecordDate(
 	requests.hub++;
 	// Until the platform is known to sort, a page of the newest records rather than one: sorted, with
 	// ORDER_PROOF dates or more, it proves the sort in the same request; out of order, it disproves it.
-	const pageSize = proof && !proof.ordered ? PLATFORM_PAGE_MAX : 1;
-	const page =
-		mode === 'keyset'
-			? await keysetList(sources, resource, { orderBy: 'date_updated desc, id desc', pageSize })
-			: await sources.listHub(resource, { orderBy: 'date_updated desc', pageSize });
+	const pageSize = since !== undefined ? settings.pageSize : proof && !proof.ordered ? PLATFORM_PAGE_MAX : 1;
+	const query: HubQuery = {
+		orderBy: mode === 'keyset' ? 'date_updated desc, id desc' : 'date_updated desc',
+		pageSize,
+		...(since !== undefined ? { where: since, returnCount: true } : {}),
+	};
+	const page = mode === 'keyset' ? await keysetList(sources, resource, query) : await sources.listHub(resource, query);
+	if (since !== undefined && page.total !== undefined && page.records.length >= page.total) {
+		// Every record at or after the cursor, in whatever order: the newest is found here, not trusted to the sort.
+		let newest: (Instant & { id: string }) | null = null;
+		let first: ProviderRecord | undefined;
+		for (const record of page.records) {
+			const at = recordDate(record, 'date_updated', object);
+			const id = recordId(record, object);
+			if (!newest || at.us > newest.us || (at.us === newest.us && id > newest.id)) {
+				newest = { ...at, id };
+				first = record;
+			}
+		}
+		return { newest: newest && { at: newest.at, us: newest.us }, first, all: page.records };
+	}
 	const first = page.records[0];
 	if (proof && page.records.length > 1) {
 		let previous = Infinity;
@@ -436,8 +460,16 @@ async function readRecords(
 	proof: KeysetProof,
 ): Promise<ObjectRead> {
 	const resource = hubResourceOf(object);
-	const { newest, first: newestRecord } = await newestRecordDate(sources, object, settings, requests, mode, proof);
+	const since = start.atUs === null ? undefined : `date_updated >= ${ceqlString(formatInstant(start.atUs, settings.datePattern))}`;
+	const { newest, first: newestRecord, all } = await newestRecordDate(sources, object, settings, requests, mode, proof, since);
 	const collector = new RecordCollector(object, settings, start, newest);
+	if (all) {
+		// The whole change set came with the newest date: handled in (date, id) order, no page walked.
+		const read = all.map((record) => ({ record, ...collector.identify(record) }));
+		read.sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+		for (const { record, at, us, id } of read) if (!collector.take(record, at, us, id)) break;
+		return collector.result();
+	}
 	if (mode === 'portable' || mode === 'unordered') {
 		// Nothing in the hub when the poll began: whatever is there now comes next poll.
 		if (!newest) return NOTHING_READ(start);

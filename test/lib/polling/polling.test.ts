@@ -1,6 +1,6 @@
 // Targeted cases of the polling core against the sandbox (the property test covers the rest).
 
-import type { PollSources, PollState } from '../../../lib/polling';
+import type { PollSettings, PollSources, PollState } from '../../../lib/polling';
 import { ceqlString, readPollState, runPoll } from '../../../lib/polling';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { pollSettings, sandboxPollSources } from '../../helpers/sandboxPollSources';
@@ -128,6 +128,97 @@ describe('runPoll', () => {
 			state = r.state;
 		}
 		expect(got).toEqual(sandbox.admin.records('lead').map((r) => `${r.id}@${r.date_updated}`));
+	});
+
+	describe('a poll with a cursor asks first for what lies at or after it, newest first, with the count', () => {
+		const T2 = '2024-05-01T10:00:00.000003+00:00';
+		const sinceQuery = /^date_updated >= '[^']*' \| date_updated desc, id desc$/;
+		const startAfterSeed = async (pageSize: number, objects: PollSettings['objects'] = ['lead']) => {
+			for (const object of objects) sandbox.admin.seed({ object, count: 4, silent: true, dateUpdated: T });
+			const first = await pollAll(sorting(), settings({ pageSize, objects }));
+			expect(first.ids).toHaveLength(4 * objects.length);
+			hubQueries.length = 0;
+			return first.state;
+		};
+
+		it('an idle poll costs one hub request per object: no newest-date request, no walk', async () => {
+			const state = await startAfterSeed(100, ['lead', 'contact']);
+			const idle = await pollAll(state, settings({ pageSize: 100, objects: ['lead', 'contact'] }));
+			expect(idle.ids).toEqual([]);
+			expect(idle.result.requests.hub).toBe(2);
+			expect(hubQueries.every((q) => sinceQuery.test(q))).toBe(true);
+			expect(idle.state.records).toEqual(state.records);
+		});
+
+		it('an idle poll with deletes and merges: one hub request and one event-log request per action (object_type + action)', async () => {
+			const events = ['created', 'updated', 'deleted', 'merged'] as PollSettings['events'];
+			sandbox.admin.seed({ object: 'lead', count: 4, silent: true, dateUpdated: T });
+			const doomed = sandbox.admin.create('lead', { name: 'doomed' }, { at: T });
+			sandbox.admin.delete('lead', String(doomed.id));
+			const first = await pollAll(sorting(), settings({ pageSize: 100, events }));
+			expect(first.ids.length).toBeGreaterThan(0);
+			const idle = await runPoll(sources, settings({ pageSize: 100, events }), first.state);
+			expect(idle.items).toEqual([]);
+			expect(idle.requests).toEqual({ hub: 1, events: 2 });
+		});
+
+		it('a change set that fits the page comes with that request, in (date, id) order, each once', async () => {
+			const state = await startAfterSeed(100);
+			const made = [
+				sandbox.admin.create('lead', { name: 'b' }, { at: T2 }),
+				sandbox.admin.create('lead', { name: 'a' }, { at: T1 }),
+				sandbox.admin.create('lead', { name: 'c' }, { at: T1 }),
+			];
+			const next = await pollAll(state, settings({ pageSize: 100 }));
+			const expected = made
+				.map((r) => ({ id: String(r.id), at: String(r.date_updated) }))
+				.sort((x, y) => x.at.localeCompare(y.at) || x.id.localeCompare(y.id))
+				.map((r) => `${r.id}@${r.at}`);
+			expect(next.ids).toEqual(expected);
+			expect(next.result.requests.hub).toBe(1);
+			const again = await pollAll(next.state, settings({ pageSize: 100 }));
+			expect(again.ids).toEqual([]);
+		});
+
+		it('a change set larger than the page is walked: every record once', async () => {
+			const state = await startAfterSeed(2);
+			const made = Array.from({ length: 5 }, (_, i) => sandbox.admin.create('lead', { name: `m${i}` }, { at: i < 3 ? T1 : T2 }));
+			const next = await pollAll(state, settings({ pageSize: 2 }));
+			expect(next.ids.sort()).toEqual(made.map((r) => `${r.id}@${r.date_updated}`).sort());
+			expect(next.result.requests.hub).toBeGreaterThan(1);
+			expect((await pollAll(next.state, settings({ pageSize: 2 }))).ids).toEqual([]);
+		});
+
+		it('the page holding every counted record is read whole even when the platform ignores the sort', async () => {
+			const state = await startAfterSeed(100);
+			const made = Array.from({ length: 6 }, (_, i) => sandbox.admin.create('lead', { name: `s${i}` }, { at: i % 2 ? T1 : T2 }));
+			const shuffled: PollSources = {
+				...sources,
+				listHub: async (resource, query) => {
+					const page = await sources.listHub(resource, query);
+					return { ...page, records: [...page.records].reverse() };
+				},
+			};
+			const result = await runPoll(shuffled, settings({ pageSize: 100 }), state);
+			expect(result.items.map((i) => i.id).sort()).toEqual(made.map((r) => String(r.id)).sort());
+			expect(result.items.map((i) => i.occurredAt)).toEqual([...result.items.map((i) => i.occurredAt)].sort());
+			expect(result.requests.hub).toBe(1);
+		});
+
+		it('a platform that sends no count: the newest-first page is only the newest date, the walk reads the rest', async () => {
+			const state = await startAfterSeed(100);
+			const made = Array.from({ length: 3 }, (_, i) => sandbox.admin.create('lead', { name: `n${i}` }, { at: T1 }));
+			const uncounted: PollSources = {
+				...sources,
+				listHub: async (resource, query) => {
+					const page = await sources.listHub(resource, query);
+					return { records: page.records, nextPage: page.nextPage };
+				},
+			};
+			const result = await runPoll(uncounted, settings({ pageSize: 100 }), state);
+			expect(result.items.map((i) => i.id).sort()).toEqual(made.map((r) => String(r.id)).sort());
+			expect(result.requests.hub).toBeGreaterThan(1);
+		});
 	});
 
 	it('quotes CEQL literals', () => {
