@@ -119,7 +119,7 @@ export async function readWholeWindow(
 	let seen = new Set<string>();
 	let count: number | undefined;
 	let nextPage: string | undefined;
-	let idle = 0;
+	let passStart = 0;
 	for (let pages = 0; pages < MAX_WINDOW_PAGES; pages++) {
 		const page = await w.list({ where, orderBy: 'date_updated asc', pageSize, nextPage, returnCount: true });
 		if (pages === 0 && page.total !== undefined && page.total > max) return 'split';
@@ -128,7 +128,6 @@ export async function readWholeWindow(
 			seen = new Set();
 			count = page.total;
 		}
-		const before = seen.size;
 		for (const record of page.records) {
 			const { us, id } = w.identify(record);
 			if (us < lowest || us > highest) throw whereIgnored(lit, where, id, us);
@@ -137,17 +136,18 @@ export async function readWholeWindow(
 			if (!got.has(key)) got.set(key, { record, us, id });
 		}
 		const n = page.records.length;
+		const passEnded = n === 0 || !page.nextPage;
 		if (count !== undefined) {
 			if (seen.size >= count) return [...got.values()];
-		} else {
-			// Without a total count: a first page with room to spare held everything; otherwise read
-			// until three pages in a row bring nothing new.
-			if (nextPage === undefined && n < pageSize) return [...got.values()];
-			idle = seen.size === before ? idle + 1 : 0;
-			if (idle >= 3) return [...got.values()];
+		} else if (passEnded) {
+			// Without a total count only the end of the pages ends a pass (a page shorter than asked may
+			// be the platform's own limit), and a pass can miss a record the offsets shifted past: the
+			// read ends with a pass that found no record the passes before it had not.
+			if (seen.size === passStart) return [...got.values()];
+			passStart = seen.size;
 		}
 		// Past the end: start over from the first page (offsets wrap around).
-		nextPage = n === 0 || !page.nextPage ? undefined : page.nextPage;
+		nextPage = passEnded ? undefined : page.nextPage;
 	}
 	throw new Error(`The CRM hub's count of records dated ${lit.text(lo ?? 0)} to ${lit.text(hi)} did not settle after ${MAX_WINDOW_PAGES} pages`);
 }

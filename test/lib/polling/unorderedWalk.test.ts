@@ -125,7 +125,7 @@ function latest<T extends { id: unknown; date_updated?: unknown }>(writes: T[]):
 describe('walkUnorderedWindow and newestUnordered over a fake list', () => {
 	const pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";
 	// A platform with a fixed order unrelated to dates (by id), offset tokens, and a total count.
-	function fakeHub(records: Array<{ id: string; us: number }>, opts: { count?: boolean } = {}) {
+	function fakeHub(records: Array<{ id: string; us: number }>, opts: { count?: boolean; serve?: number } = {}) {
 		const asked: HubQuery[] = [];
 		const list = async (q: HubQuery): Promise<HubListing> => {
 			asked.push(q);
@@ -134,10 +134,12 @@ describe('walkUnorderedWindow and newestUnordered over a fake list', () => {
 				bounds.every((b) => (b.op === '>=' ? us >= b.us : b.op === '>' ? us > b.us : b.op === '<=' ? us <= b.us : us < b.us));
 			const all = records.filter((r) => ok(r.us)).sort((a, b) => (a.id < b.id ? -1 : 1));
 			const offset = q.nextPage ? Number(q.nextPage) : 0;
-			const page = all.slice(offset, offset + q.pageSize);
+			// `serve`: the platform's own page limit, below what is asked (a short page is not the end)
+			const size = Math.min(q.pageSize, opts.serve ?? Infinity);
+			const page = all.slice(offset, offset + size);
 			return {
 				records: page.map((r) => ({ id: r.id, date_updated: formatInstant(r.us, pattern) })),
-				nextPage: String(offset + q.pageSize),
+				nextPage: String(offset + size),
 				total: opts.count === false ? undefined : all.length,
 			};
 		};
@@ -172,6 +174,14 @@ describe('walkUnorderedWindow and newestUnordered over a fake list', () => {
 		await walkUnorderedWindow({ ...base, list: hub.list, from: null, to: TO, take: (_r, _us, id) => taken.push(id) > 0 });
 		expect(taken.length).toBe(300);
 		expect(new Set(taken)).toEqual(new Set(records.slice(0, 300).map((r) => r.id)));
+	});
+
+	it('without a total count, pages shorter than asked are not the end: the window is read to its empty page', async () => {
+		const hub = fakeHub(records.slice(0, 300), { count: false, serve: 40 });
+		const taken: string[] = [];
+		await walkUnorderedWindow({ ...base, list: hub.list, from: null, to: TO, take: (_r, _us, id) => taken.push(id) > 0 });
+		expect(new Set(taken)).toEqual(new Set(records.slice(0, 300).map((r) => r.id)));
+		expect(taken).toHaveLength(300);
 	});
 
 	it('a record leaving the window between two pages shifts the offsets: the one that slid past a page end is read all the same', async () => {
