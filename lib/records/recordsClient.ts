@@ -265,7 +265,12 @@ export class RecordsClient {
 	}
 
 	/** A `{data, has_more}` list of Close, every page. */
-	async listClose(path: string): Promise<CloseRecord[]> {
+	/** A Close list, every page (`_skip` / `_limit`); `paged: false` for a list the reference gives no paging (one answer). */
+	async listClose(path: string, options: { paged?: boolean } = {}): Promise<CloseRecord[]> {
+		if (options.paged === false) {
+			const body = await this.close<{ data?: CloseRecord[] }>({ method: 'GET', path });
+			return Array.isArray(body?.data) ? body.data : [];
+		}
 		const out: CloseRecord[] = [];
 		for (let page = 0; page < MAX_PAGES; page++) {
 			const body = await this.close<{ data?: CloseRecord[]; has_more?: boolean }>({

@@ -58,6 +58,17 @@ export const CLOSE_OPERATIONS: OperationRow[] = [
 		body: ['query', 'results_limit', '_limit', 'cursor', '_fields', 'sort', 'include_counts'],
 		source: 'developer.close.com/resources/advanced-filtering/ (Advanced Filtering API, POST /api/v1/data/search/)',
 	},
+	// Editor lists of the Activity resource, from the reference's per-resource files (same repository).
+	{ api: 'close', method: 'GET', path: '/outcome/', query: ['_limit', '_skip', '_fields'], source: 'api-evangelist/close openapi/close-outcomes-api-openapi.yml outcomes_list (GET /outcome/)' },
+	{
+		api: 'close',
+		method: 'GET',
+		path: '/phone_number/',
+		query: ['_limit', '_skip', '_fields', 'number', 'user_id', 'is_group_number', 'participant_user_id'],
+		source: 'api-evangelist/close openapi/close-phone-numbers-api-openapi.yml phone_numbers_list (GET /phone_number/)',
+	},
+	// No _limit / _skip: the reference lists only _fields and user_id (one answer, not paged).
+	{ api: 'close', method: 'GET', path: '/connected_account/', query: ['_fields', 'user_id'], source: 'api-evangelist/close openapi/close-connected-accounts-api-openapi.yml connected_accounts_list (GET /connected_account/)' },
 	row('GET', '/activity/', ['_limit', '_skip', 'id__in', 'lead_id', 'contact_id', 'user_id', 'organization_id', '_type', 'date_created__gte', 'date_created__lte', 'date_created__gt', 'date_created__lt', 'activity_at__gte', 'activity_at__lte', 'activity_at__gt', 'activity_at__lt', 'lead_id__in', 'user_id__in', 'contact_id__in', '_type__in', '_fields', '_order_by'], 'list'),
 	row('GET', '/activity/call/', ['_limit', '_skip', 'id__in', 'lead_id', 'contact_id', 'user_id', 'organization_id', '_type', 'date_created__gte', 'date_created__lte', 'date_created__gt', 'date_created__lt', 'activity_at__gte', 'activity_at__lte', 'activity_at__gt', 'activity_at__lt'], 'list'),
 	row('POST', '/activity/call/', [], 'create'),

@@ -8,10 +8,10 @@ import type { CloseRecord } from '../../../lib/records/recordsClient';
 import { toNodeApiError } from '../../shared/errors';
 import { closeClientFor } from '../transport';
 
-async function fromClose<T>(ctx: ILoadOptionsFunctions, read: (records: CloseRecord[]) => T, path: string): Promise<T> {
+async function fromClose<T>(ctx: ILoadOptionsFunctions, read: (records: CloseRecord[]) => T, path: string, options: { paged?: boolean } = {}): Promise<T> {
 	const { client, secrets } = await closeClientFor(ctx);
 	try {
-		return read(await client.listClose(path));
+		return read(await client.listClose(path, options));
 	} catch (error) {
 		throw toNodeApiError(ctx.getNode(), error, { secrets });
 	}
@@ -50,7 +50,9 @@ export async function getEmailSenders(this: ILoadOptionsFunctions): Promise<INod
 	return await fromClose(
 		this,
 		(accounts) => emailSenders(accounts).map((s) => ({ name: s.name ? `${s.name} <${s.email}>` : s.email, value: encodeSender(s) })),
+		// Close's reference gives this list no _skip / _limit: asked once, as documented
 		'/connected_account/',
+		{ paged: false },
 	);
 }
 
