@@ -17,8 +17,8 @@ import { getWatchableFields } from './fieldOptions';
 import { pollClose } from './PollMode';
 import { getCustomActivityTypes } from './customActivityTypes';
 import { getStatuses } from './statusOptions';
-import { catchUpPoll, forgetCatchUpStart } from './webhook/catchUpPoll';
-import { checkExists, create, deleteWebhook } from './webhook/lifecycle';
+import { catchUpPoll, forgetCatchUpStart, markStopped } from './webhook/catchUpPoll';
+import { checkExists, create, deleteWebhook, isTestListener } from './webhook/lifecycle';
 import { takeManualItems } from './webhook/memory';
 import { receive } from './webhook/receive';
 
@@ -87,7 +87,10 @@ export class CloseIoTrigger implements INodeType {
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				forgetCatchUpStart(this);
-				return await deleteWebhook.call(this);
+				const removed = await deleteWebhook.call(this);
+				// The production webhook (not an editor's test listener) stops receiving from here.
+				if (!isTestListener(this, String(this.getNodeWebhookUrl('default')))) markStopped(this);
+				return removed;
 			},
 		},
 	};

@@ -8,7 +8,7 @@
  * written together with items, and the keys emitted go into the memory of delivered keys (and its
  * static-data copy) in the same call, so a later redelivery of one of them runs nothing.
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeExecutionData, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { itemMatchesSelection } from '../../../lib/triggerEvents/selection';
@@ -34,7 +34,16 @@ export function forgetCatchUpStart(ctx: Parameters<typeof memoryKey>[0]): void {
 	started.delete(memoryKey(ctx));
 }
 
-type CatchUpStatic = WebhookStatic & { catchUp?: unknown };
+type CatchUpStatic = WebhookStatic & { catchUp?: unknown; stoppedAt?: unknown };
+
+/**
+ * Deactivation of the production webhook: from now on Close delivers nothing (the subscription is
+ * removed), so its retries cannot cover the gap. Noted in static data (n8n saves it after delete()),
+ * the next activation catches up from the last delivery however recent it is.
+ */
+export function markStopped(ctx: IHookFunctions, nowMs = Date.now()): void {
+	(ctx.getWorkflowStaticData('node') as CatchUpStatic).stoppedAt = nowMs;
+}
 
 /** The delivery route, top level or (workflows saved before it moved) in Options. */
 function deliveryOf(ctx: IPollFunctions): string {
@@ -58,10 +67,17 @@ export async function catchUpPoll(this: IPollFunctions): Promise<INodeExecutionD
 	// The last delivery: the newest key's time, one bucket earlier (static data keeps times rounded to
 	// SEEN_BUCKET_SECONDS and counts a bucket at its end): reading more is harmless, keys seen are skipped.
 	const entries = memory.keys.entries(1);
-	const lastDeliveredMs = entries.length ? entries[0][1] - SEEN_BUCKET_SECONDS * 1000 : undefined;
+	const deliveredMs = entries.length ? entries[0][1] - SEEN_BUCKET_SECONDS * 1000 : undefined;
+	// Deactivated since the last delivery (or never delivered): the subscription was gone, Close's
+	// retries cover nothing of the gap, so a catch-up starts however short it was. Otherwise (n8n
+	// restarted, the subscription kept) Close retries what failed and a short gap needs no read.
+	const stoppedMs = typeof data.stoppedAt === 'number' && Number.isFinite(data.stoppedAt) ? data.stoppedAt : undefined;
+	const stoppedSince = stoppedMs !== undefined && (deliveredMs === undefined || stoppedMs >= deliveredMs);
+	const lastDeliveredMs = deliveredMs ?? (stoppedSince ? stoppedMs : undefined);
+	const thresholdMs = stoppedSince ? 0 : undefined;
 	const nowMs = Date.now();
 	// Nothing to catch up (first activation ever, or a recent delivery): no request at all.
-	if (!state && catchUpStartUs(lastDeliveredMs, nowMs) === undefined) return null;
+	if (!state && catchUpStartUs(lastDeliveredMs, nowMs, thresholdMs) === undefined) return null;
 	const selection = readSelection(this);
 	const connection = await connect(this);
 	let result;
@@ -74,6 +90,7 @@ export async function catchUpPoll(this: IPollFunctions): Promise<INodeExecutionD
 			sources: catchUpSources(selection),
 			lastDeliveredMs,
 			nowMs,
+			thresholdMs,
 			state,
 			accept: (item) => itemMatchesSelection(item, selection),
 			delivered: (k) => memory.keys.has(k),

@@ -25,7 +25,7 @@ import type { Setup } from './staticData';
 import { instanceEventsFor, routeOf, sameNodeUrl, setupAt, staticOf } from './staticData';
 
 /** "Listen for test event": n8n runs the hooks in mode manual, on its /webhook-test/ URL. */
-function isTestListener(ctx: IHookFunctions, url: string): boolean {
+export function isTestListener(ctx: IHookFunctions, url: string): boolean {
 	return ctx.getActivationMode() === 'manual' || url.includes('/webhook-test/');
 }
 

@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Sandbox } from '../../../sandbox';
 import { SEEN_BUCKET_SECONDS } from '../../../lib/webhooks/seenKeys';
 import { forgetCatchUpStart } from '../../../nodes/CloseIoTrigger/webhook/catchUpPoll';
-import { jsonOf, pollCtx, trigger, uniqueNodeId, type Params, useSandboxInstance } from './helpers';
+import { hookCtx, jsonOf, pollCtx, trigger, uniqueNodeId, type Params, useSandboxInstance } from './helpers';
 
 let sandbox: Sandbox;
 let instanceId: string;
@@ -25,8 +25,18 @@ function setup(params: Partial<Params>, node: IDataObject) {
 		const result = await trigger.poll.call(ctx);
 		return { result, items: jsonOf(result), ctx };
 	};
-	return { staticData, poll };
+	const hooks = (url: string) => {
+		const ctx = () => hookCtx({ sandbox, params: p, staticData, nodeId, url });
+		return {
+			create: async () => await trigger.webhookMethods.default.create.call(ctx()),
+			delete: async () => await trigger.webhookMethods.default.delete.call(ctx()),
+		};
+	};
+	return { staticData, poll, hooks };
 }
+
+const PROD_URL = 'http://n8n.example.test/webhook/catch-up/webhook';
+const TEST_URL = 'http://n8n.example.test/webhook-test/catch-up/webhook';
 
 /** Static data of a node whose last delivery was `ago` ms before now. */
 function deliveredAgo(ago: number): IDataObject {
@@ -73,6 +83,32 @@ describe('CloseIoTrigger webhook mode catch-up', () => {
 		} finally {
 			later.mockRestore();
 		}
+	});
+
+	test('deactivated minutes after a delivery (delete() removed the subscription): what changed meanwhile is caught up on activation', async () => {
+		const { staticData, poll, hooks } = setup({ options: { delivery: 'direct' } }, deliveredAgo(5 * 60_000));
+		const prod = hooks(PROD_URL);
+		await prod.create();
+		expect((await poll()).result).toBeNull(); // activation: the last delivery is recent, n8n was not off
+		await prod.delete();
+		expect(typeof staticData.node?.stoppedAt).toBe('number');
+		const a = sandbox.admin.create('lead', { name: 'While off' });
+		await prod.create();
+		const again = await poll();
+		expect(again.items.map((i) => [i.id, (i.data as IDataObject).name, i.source])).toEqual([[a.id, 'While off', 'webhook']]);
+		expect((await poll()).result).toBeNull();
+	});
+
+	test('an editor test listener ending is no deactivation: no stop is noted, a restart within the hour reads nothing', async () => {
+		const { staticData, poll, hooks } = setup({ options: { delivery: 'direct' } }, deliveredAgo(5 * 60_000));
+		const listener = hooks(TEST_URL);
+		await listener.create();
+		await listener.delete();
+		expect(staticData.node?.stoppedAt).toBeUndefined();
+		sandbox.admin.create('lead', { name: 'Delivered live by Close' });
+		const before = sandbox.admin.requests().length;
+		expect((await poll()).result).toBeNull();
+		expect(sandbox.admin.requests().slice(before).filter((r) => r.path.includes('/event/'))).toEqual([]);
 	});
 
 	test('Close failing at activation: the activation does not fail; the next poll() catches up, or reports the error', async () => {
