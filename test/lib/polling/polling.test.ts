@@ -172,7 +172,7 @@ describe('runPoll', () => {
 			const next = await pollAll(state, settings({ pageSize: 100 }));
 			const expected = made
 				.map((r) => ({ id: String(r.id), at: String(r.date_updated) }))
-				.sort((x, y) => x.at.localeCompare(y.at) || x.id.localeCompare(y.id))
+				.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0)) // code-unit order, as Close's ids compare
 				.map((r) => `${r.id}@${r.at}`);
 			expect(next.ids).toEqual(expected);
 			expect(next.result.requests.hub).toBe(1);
