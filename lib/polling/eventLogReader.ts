@@ -20,7 +20,7 @@
 
 import { parseInstant } from './datePattern';
 import type { ProviderRecord } from './hubTypes';
-import { versionKey, type PollCursor } from './pollCursor';
+import { byDateThenId, versionKey, type PollCursor } from './pollCursor';
 
 /** Close's recommendation: re-scan the latest five minutes of events. */
 export const RESCAN_WINDOW_US = 5 * 60 * 1_000_000;
@@ -106,7 +106,7 @@ async function scan(list: ListEvents, source: EventLogSource, fromUs: number | n
 			}
 		}),
 	);
-	return [...byKey.values()].sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	return [...byKey.values()].sort(byDateThenId);
 }
 
 /**

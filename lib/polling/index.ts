@@ -16,7 +16,7 @@
 import { quiet } from '../clients/http';
 import type { CloseObject, TriggerEvent, TriggerItem } from '../items/objects';
 import { hubResourceOf } from '../items/objects';
-import { EMPTY_CURSOR, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
+import { EMPTY_CURSOR, byDateThenId, isBehindCursor, readCursor, settleCursor, type PollCursor } from './pollCursor';
 import { formatInstant, parseInstant, patternResolutionMicros } from './datePattern';
 import { fromCloseEvent, fromPolledRecord, type PolledRecordContext } from '../items/normalize';
 import { PLATFORM_PAGE_MAX } from './dateLiterals';
@@ -466,7 +466,7 @@ async function readRecords(
 	if (all) {
 		// The whole change set came with the newest date: handled in (date, id) order, no page walked.
 		const read = all.map((record) => ({ record, ...collector.identify(record) }));
-		read.sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+		read.sort(byDateThenId);
 		for (const { record, at, us, id } of read) if (!collector.take(record, at, us, id)) break;
 		return collector.result();
 	}

@@ -21,6 +21,11 @@ export interface PollCursor {
 
 export const EMPTY_CURSOR: PollCursor = { at: null, atUs: null, seen: [] };
 
+/** The order records and events are handed over in: by date, then by id (code units, as Close's ids compare). */
+export function byDateThenId(a: { us: number; id: string }, b: { us: number; id: string }): number {
+	return a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 export function versionKey(us: number, id: string): string {
 	return `${us}|${id}`;
 }

@@ -15,7 +15,7 @@
 
 import type { HubListing, HubQuery, ProviderRecord } from './hubTypes';
 import { Literals, PLATFORM_PAGE_MAX, whereIgnored } from './dateLiterals';
-import { versionKey } from './pollCursor';
+import { byDateThenId, versionKey } from './pollCursor';
 
 /** A window with more records than this is split by date before it is read. */
 export const WINDOW_MAX = 1000;
@@ -80,7 +80,7 @@ export async function walkUnorderedWindow(w: UnorderedWindow): Promise<void> {
 			const [left, right] = split(lit, lo ?? 0, hi);
 			return (await walk(lo, left)) && (await walk(right, hi));
 		}
-		read.sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+		read.sort(byDateThenId);
 		for (const v of read) if (w.take(v.record, v.us, v.id) === false) return false;
 		return true;
 	};
