@@ -264,8 +264,7 @@ export class RecordsClient {
 		return out.slice(0, max);
 	}
 
-	/** A `{data, has_more}` list of Close, every page. */
-	/** A Close list, every page (`_skip` / `_limit`); `paged: false` for a list the reference gives no paging (one answer). */
+	/** A `{data, has_more}` list of Close, every page (`_skip` / `_limit`); `paged: false` for a list the reference gives no paging (one answer). */
 	async listClose(path: string, options: { paged?: boolean } = {}): Promise<CloseRecord[]> {
 		if (options.paged === false) {
 			const body = await this.close<{ data?: CloseRecord[] }>({ method: 'GET', path });

@@ -73,7 +73,7 @@ export async function catchUpPoll(this: IPollFunctions): Promise<INodeExecutionD
 	// restarted, the subscription kept) Close retries what failed and a short gap needs no read.
 	const stoppedMs = typeof data.stoppedAt === 'number' && Number.isFinite(data.stoppedAt) ? data.stoppedAt : undefined;
 	const stoppedSince = stoppedMs !== undefined && (deliveredMs === undefined || stoppedMs >= deliveredMs);
-	const lastDeliveredMs = deliveredMs ?? (stoppedSince ? stoppedMs : undefined);
+	const lastDeliveredMs = deliveredMs ?? stoppedMs;
 	const thresholdMs = stoppedSince ? 0 : undefined;
 	const nowMs = Date.now();
 	// Nothing to catch up (first activation ever, or a recent delivery): no request at all.
