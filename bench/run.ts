@@ -53,13 +53,13 @@ function pollWorker(mode: 'poll' | 'bare', info: unknown): WorkerResult {
 }
 
 /** The hub's page size as the instance serves it (`pagination.max` is 100 on both profiles). */
-const servedPage = (_ceql: 'full' | 'seed') => Math.min(PAGE, 100);
+const SERVED_PAGE = Math.min(PAGE, 100);
 
 async function pollingBench(): Promise<void> {
 	console.log(`\n## Polling (issues 4, 11): ${N} changed records, page size ${PAGE} asked (seed serves 100); load average ${loadAverage()}`);
 	const results: Record<string, { p1: string; p1Churn?: string; p2Time: string; p2Rss: string; detected: string }> = {};
 	for (const ceql of ['full', 'seed'] as const) {
-		const pages = Math.ceil(N / servedPage(ceql));
+		const pages = Math.ceil(N / SERVED_PAGE);
 		const { info, stop } = await startSeededSandbox({ count: N, ceql });
 		try {
 			// The first run also makes the sandbox serve every page once; then BENCH_P2_RUNS pairs (each
@@ -98,7 +98,7 @@ async function pollingBench(): Promise<void> {
 	for (const ceql of ['full', 'seed'] as const) {
 		const r = results[ceql];
 		console.log(`- ${ceql} profile (what the node detected: ${r.detected})`);
-		line(`  P1 list requests / ceil(N / ${servedPage(ceql)})   (goal ${ceql === 'full' ? '<= 1.01' : '<= 1.10'})`, r.p1);
+		line(`  P1 list requests / ceil(N / ${SERVED_PAGE})   (goal ${ceql === 'full' ? '<= 1.01' : '<= 1.10'})`, r.p1);
 		line('  P1 with 1% of records changing during the poll', r.p1Churn ?? '');
 		line('  P2 poll() wall time / bare fetch+parse loop   (goal <= 1.15)', r.p2Time);
 		line('  P2 process peak RSS, poll() / bare loop   (goal <= 1.5)', r.p2Rss);
@@ -134,7 +134,7 @@ async function pollingBench(): Promise<void> {
 			const sources: PollSources = { listHub: hubLister(new OpenConnectorsClient(request, info.ocBaseUrl), info.token), listEvents: async () => ({ data: [] }) };
 			// The steady state: the finding of an earlier poll is known (a first poll adds one refused request).
 			const previous = readPollState({ records: {}, events: {}, hub: ceql === 'seed' ? { query: 'portable', pollsUntilRecheck: 50 } : { query: 'keyset' } });
-			const pages = Math.ceil(P5 / servedPage(ceql));
+			const pages = Math.ceil(P5 / SERVED_PAGE);
 			const ratios: number[] = [];
 			let last = { ms: 0, items: 0, hub: 0 };
 			for (let round = 0; round < P5_ROUNDS; round++) {

@@ -353,7 +353,7 @@ export class Editor {
 			await this.credentialSelect().click();
 			await this.page.locator('[data-test-id=node-credentials-select-item-new]').click();
 		}
-		await this.credentialModal().locator('[data-test-id=credential-save-button]').waitFor();
+		await this.credentialSaveButton().waitFor();
 	}
 
 	credentialField(name: string): Locator {
@@ -369,7 +369,7 @@ export class Editor {
 			if ((await input.inputValue()) !== value) throw new Error(`credential field ${name} did not take the value typed`);
 			// Save saves (and tests) only a credential n8n marked changed; until then it shows "Saved" and a
 			// click on it does nothing (a clean-clone CI run saw a save start no test that way)
-			const label = await this.saveButtonLabelWhen((l) => l === 'Save', 15_000 * SLOW);
+			const label = await this.saveButtonLabel('Save', 15_000 * SLOW);
 			if (label === 'Save') return;
 			if (attempt === 3) {
 				throw new Error(`n8n did not mark the credential changed after ${name} was typed (its save button says "${label}")`);
@@ -382,12 +382,12 @@ export class Editor {
 		return this.credentialModal().locator('[data-test-id=credential-save-button]');
 	}
 
-	/** Polls the save button's label until `ok` accepts it or `timeoutMs` passes; the last label read. */
-	private async saveButtonLabelWhen(ok: (label: string) => boolean, timeoutMs: number): Promise<string> {
+	/** Polls the save button's label until it reads `wanted` or `timeoutMs` passes; the last label read. */
+	private async saveButtonLabel(wanted: string, timeoutMs: number): Promise<string> {
 		const until = Date.now() + timeoutMs;
 		for (;;) {
 			const label = (await this.credentialSaveButton().innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
-			if (ok(label) || Date.now() > until) return label;
+			if (label === wanted || Date.now() > until) return label;
 			await this.page.waitForTimeout(200);
 		}
 	}
@@ -426,7 +426,7 @@ export class Editor {
 	}> {
 		const modal = this.credentialModal();
 		// a previous save may still be saving or testing: click Save only once it offers to save
-		const label = await this.saveButtonLabelWhen((l) => l === 'Save', 30_000 * SLOW);
+		const label = await this.saveButtonLabel('Save', 30_000 * SLOW);
 		if (label !== 'Save') throw new Error(`the credential's save button says "${label}", not "Save"`);
 		const answer = await this.credentialTest(() => this.credentialSaveButton().click());
 		const ok = answer.status === 'OK';
