@@ -13,7 +13,6 @@ FILES=(
 	test/e2e/closeio-node.test.ts
 	test/e2e/examples.test.ts
 	test/e2e/breadth.test.ts
-	test/e2e/webhook-outage.test.ts
 )
 MAIN="${N8N_E2E_VERSION:-1.123.81}"
 for v in ${N8N_E2E_CROSS_VERSIONS-2.40.7}; do
