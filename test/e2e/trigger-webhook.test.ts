@@ -35,6 +35,7 @@ import { type Execution, nodeOutput } from './harness/n8n';
 import type { CloseEvent, DeliveryRecord } from '../../sandbox';
 import { callbackSignatureKey } from '../../lib/webhooks/webhookLifecycle';
 import { isRedeliveryAnswer } from '../../bench/n8nWebhook';
+import { closeEventDigest, savedDigests } from '../helpers/seenDigests';
 
 jest.setTimeout(10 * 60_000);
 
@@ -232,8 +233,8 @@ describe('Close.io Trigger, webhook mode (Close -> Open Connectors -> n8n), in a
 			const savedKeys = await eventually(async () => {
 				const stored = (await env.n8n.getWorkflow(workflowId)).staticData?.[`node:${TRIGGER}`] ?? {};
 				expect(Object.keys(stored.setups ?? {})).toContain(urls.production);
-				const keys = (stored.seen ?? []) as string[];
-				return keys.some((key) => key.includes(capturedEventId)) ? keys : undefined;
+				const keys = savedDigests(stored) ?? [];
+				return keys.includes(closeEventDigest(capturedEventId)) ? keys : undefined;
 			}, 'the redelivered event\'s key in the static data', 15_000);
 			process.stderr.write(`[e2e webhook] n8n ${env.n8n.version}: ${savedKeys.length} keys in static data before the restart\n`);
 			await env.n8n.restart();

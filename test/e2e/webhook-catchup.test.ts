@@ -11,6 +11,7 @@
 import { TRIGGER, type Env, eventually, postRaw, sleep, startEnv, triggerItems, triggerUrls, triggerWorkflow, withLogs } from './support/env';
 import { isRedeliveryAnswer } from '../../bench/n8nWebhook';
 import { signClose } from '../../lib/webhooks/signatures';
+import { closeEventDigest } from '../helpers/seenDigests';
 
 jest.setTimeout(20 * 60_000);
 
@@ -40,7 +41,7 @@ describe.each(VERSIONS)('n8n %s: catch-up on activation', (version) => {
 			const inst = a.createInstance({ name: 'e2e catch-up' });
 			const wf = triggerWorkflow(env, { name: 'e2e catch-up', mode: 'webhook', instanceId: String(inst.id), objects: ['lead'], events: ['created', 'updated'], options: { delivery: 'direct' } });
 			const bucket = Math.floor((Date.now() - 2 * 3600_000) / 1000 / BUCKET_SECONDS) * BUCKET_SECONDS;
-			const { id } = await env.n8n.importWorkflow({ ...wf, staticData: { [`node:${TRIGGER}`]: { seen: ['close:ev_delivered_long_ago'], seenAt: [[bucket, 1]] } } });
+			const { id } = await env.n8n.importWorkflow({ ...wf, staticData: { [`node:${TRIGGER}`]: { seenDigests: closeEventDigest('ev_delivered_long_ago'), seenAt: [[bucket, 1]] } } });
 			const stored = ((await env.n8n.getWorkflow(id)).staticData?.[`node:${TRIGGER}`] ?? {}) as { seenAt?: unknown };
 			let earlier = 0;
 			if (stored.seenAt === undefined && Number.parseInt(version, 10) >= 2) {

@@ -10,6 +10,7 @@
 import { TRIGGER, type Env, eventually, postRaw, sleep, startEnv, triggerItems, triggerUrls, triggerWorkflow, withLogs } from './support/env';
 import { STARTED_BODY, isRedeliveryAnswer } from '../../bench/n8nWebhook';
 import type { DeliveryRecord } from '../../sandbox';
+import { itemDigest, savedDigests } from '../helpers/seenDigests';
 
 jest.setTimeout(15 * 60_000);
 
@@ -21,7 +22,7 @@ const ROUTES = [
 
 describe.each(VERSIONS)('n8n %s: a redelivery after a restart', (version) => {
 	let env: Env;
-	const flows: Array<{ route: (typeof ROUTES)[number]; workflowId: string; url: string; captured?: DeliveryRecord; eventId?: string }> = [];
+	const flows: Array<{ route: (typeof ROUTES)[number]; workflowId: string; url: string; captured?: DeliveryRecord; eventId?: string; digest?: string }> = [];
 
 	beforeAll(async () => {
 		env = await startEnv({ version });
@@ -56,6 +57,7 @@ describe.each(VERSIONS)('n8n %s: a redelivery after a restart', (version) => {
 				const items = triggerItems(await env.n8n.waitForExecutions(f.workflowId, 1, 60_000, (e) => e.finished));
 				expect(items.map((i) => [i.event, i.id])).toEqual([['created', lead.id]]);
 				f.eventId = String(items[0]!.deliveryId);
+				f.digest = itemDigest(items[0]!);
 				const again = await postRaw(f.url, f.captured.rawBody, f.captured.headers);
 				expect({ status: again.status, refused: isRedeliveryAnswer(again.text) }).toEqual({ status: 200, refused: true });
 			}
@@ -68,8 +70,8 @@ describe.each(VERSIONS)('n8n %s: a redelivery after a restart', (version) => {
 			for (const f of flows) {
 				// n8n saves it once webhook() has answered, while the execution starts: wait for the write
 				const seen = await eventually(async () => {
-					const stored = ((await env.n8n.getWorkflow(f.workflowId)).staticData?.[`node:${TRIGGER}`] ?? {}) as { seen?: string[] };
-					return stored.seen?.some((key) => key.includes(f.eventId!)) ? stored.seen : undefined;
+					const digests = savedDigests((await env.n8n.getWorkflow(f.workflowId)).staticData?.[`node:${TRIGGER}`]);
+					return digests?.includes(f.digest!) ? digests : undefined;
 				}, `${f.route.delivery}: the event's key in the workflow's static data`, 15_000);
 				expect(seen.length).toBeGreaterThan(0);
 			}

@@ -35,6 +35,7 @@ import { type Execution, type N8nInstance, nodeOutput } from '../e2e/harness/n8n
 import { type QueueCluster, startQueueCluster, withClusterLogs } from '../e2e/harness/queue';
 import { analyse, postNotification as post } from '../e2e/support/deliveries';
 import { postRaw } from '../e2e/support/env';
+import { closeEventDigest, savedDigests } from '../helpers/seenDigests';
 
 const VERSIONS = (process.env.QUEUE_N8N_VERSIONS || process.env.N8N_E2E_VERSION || '1.123.81').split(/[\s,]+/).filter(Boolean);
 const SOAK_N = Number(process.env.QUEUE_SOAK_DELIVERIES ?? 2000);
@@ -187,8 +188,8 @@ describe.each(VERSIONS)('queue mode on n8n %s: main + 2 webhook processors + wor
 
 	async function expectRedeliveryRefused(what: string): Promise<void> {
 		const capturedEventId = String(JSON.parse(captured.rawBody).message.raw.event.id);
-		const stored = ((await main().getWorkflow(setup.workflowId)).staticData?.[`node:${TRIGGER_NODE}`]?.seen ?? []) as string[];
-		log(`n8n ${version}, ${what}: the workflow's static data holds ${stored.length} delivered keys, the captured event's ${stored.some((k) => k.includes(capturedEventId)) ? 'among them' : 'NOT among them'}`);
+		const stored = savedDigests((await main().getWorkflow(setup.workflowId)).staticData?.[`node:${TRIGGER_NODE}`]) ?? [];
+		log(`n8n ${version}, ${what}: the workflow's static data holds ${stored.length} delivered keys, the captured event's ${stored.includes(closeEventDigest(capturedEventId)) ? 'among them' : 'NOT among them'}`);
 		const before = await count(main(), setup.workflowId);
 		let again = await postRaw(setup.url, captured.rawBody, captured.headers);
 		// a process just started may still answer 503 "Database is not ready!": the provider retries

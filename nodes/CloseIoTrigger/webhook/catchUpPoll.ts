@@ -17,7 +17,7 @@ import { SEEN_BUCKET_SECONDS } from '../../../lib/webhooks/seenKeys';
 import { toNodeApiError } from '../../shared/errors';
 import { connect } from '../../shared/transport';
 import { readSelection } from '../selection';
-import { memoryKey, rememberedKeys, SEEN_PERSISTED } from './memory';
+import { memoryKey, rememberedKeys, saveMemory } from './memory';
 import type { WebhookStatic } from './setupTypes';
 
 /**
@@ -110,10 +110,6 @@ export async function catchUpPoll(this: IPollFunctions): Promise<INodeExecutionD
 	if (result.state) data.catchUp = result.state as unknown as IDataObject;
 	else delete data.catchUp;
 	if (items.length === 0) return null;
-	const persisted = memory.keys.persist(SEEN_PERSISTED);
-	data.seen = persisted.seen;
-	data.seenAt = persisted.seenAt;
-	memory.lastSaved = data.seen[data.seen.length - 1];
-	memory.unsaved = false;
+	saveMemory(data, memory);
 	return [this.helpers.returnJsonArray(items as unknown as IDataObject[])];
 }

@@ -8,18 +8,21 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { SavePacer } from '../../../lib/webhooks/savePacer';
-import { persistedEntries, SeenKeys } from '../../../lib/webhooks/seenKeys';
+import { persistedEntries, saveSeen, SeenKeys } from '../../../lib/webhooks/seenKeys';
 import type { Setup, WebhookStatic } from './setupTypes';
 
 /** Per node and n8n process; every key is also forgotten 73 h after it was seen (lib/webhooks/seenKeys). */
 export const SEEN_IN_MEMORY = 20000;
 /**
  * The newest keys saved to static data (what survives a restart and what other queue-mode processes
- * see). Bounded because n8n 1.x reads the workflow's static data from its database on every
- * delivery: 2000 keys are about 70-160 kB. Past it, a redelivery of an older event that reaches a
- * restarted (or another) process runs again.
+ * see), as 11-character digests: 11 kB. Bounded because static data is paid per execution: n8n reads
+ * it from its database for every delivery and writes the workflow's static data into every
+ * execution's record (n8n 1.123.81 prepareExecutionDataForDbUpdate). Measured on 1.123.81
+ * (docs/maintainers/performance.md), executions finished per second ours / Webhook node, median of
+ * 5 rounds: 2,000 digests 0.89, 1,000 0.94, 1 key 0.99. Past it, a redelivery of an older event that
+ * reaches a restarted (or another) process runs again.
  */
-export const SEEN_PERSISTED = 2000;
+export const SEEN_PERSISTED = 1000;
 /** At most one save of the memory per node per second (lib/webhooks/savePacer says why). */
 export const SEEN_SAVE_INTERVAL_MS = 1000;
 
@@ -34,8 +37,10 @@ export interface Memory {
 	saves: SavePacer;
 	/** Keys admitted since the last save. */
 	unsaved: boolean;
-	/** The newest key of the last save: the static data n8n reads back shows it once that save landed. */
+	/** The newest digest of the last save: the static data n8n reads back shows it once that save landed. */
 	lastSaved?: string;
+	/** The stored digests last merged into `keys` or saved from them: the same string again holds nothing new. */
+	mergedDigests?: string;
 }
 const memories = new Map<string, Memory>();
 
@@ -90,13 +95,21 @@ export function rememberedKeys(ctx: IWebhookFunctions, data: WebhookStatic): Mem
 	let memory = memories.get(key);
 	if (!memory) {
 		const keys = new SeenKeys(SEEN_IN_MEMORY);
-		for (const [seenKey, at] of persistedEntries(data, Date.now())) keys.add(seenKey, at);
+		for (const [digest, at] of persistedEntries(data, Date.now())) keys.addDigest(digest, at);
 		memory = {
 			keys,
+			mergedDigests: typeof data.seenDigests === 'string' && data.seen === undefined ? data.seenDigests : undefined,
 			saves: new SavePacer(SEEN_SAVE_INTERVAL_MS),
 			unsaved: false,
 		};
 		memories.set(key, memory);
 	}
 	return memory;
+}
+
+/** Copies the newest SEEN_PERSISTED keys of the memory into static data (n8n saves it). */
+export function saveMemory(data: WebhookStatic, memory: Memory): void {
+	memory.lastSaved = saveSeen(data, memory.keys, SEEN_PERSISTED);
+	memory.mergedDigests = data.seenDigests;
+	memory.unsaved = false;
 }

@@ -17,8 +17,10 @@ export interface Setup {
 
 export interface WebhookStatic {
 	setups?: Record<string, Setup>;
-	/** Idempotency keys of the newest executions, oldest first (see memory.ts rememberedKeys). */
-	seen?: string[];
-	/** When they were seen: [bucket start (epoch s), count] runs over `seen` (lib/webhooks/seenKeys). */
+	/** Digests of the newest executions' idempotency keys, oldest first (memory.ts, lib/webhooks/seenKeys). */
+	seenDigests?: string;
+	/** When they were seen: [bucket start (epoch s), count] runs over the digests. */
 	seenAt?: Array<[number, number]>;
+	/** The keys as sent, as versions before digests saved them: read once, dropped at the next save. */
+	seen?: string[];
 }

@@ -21,6 +21,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+/** After an activation, not_published (nothing in flight, no trigger status) for this long is a failed publication on 2.x. */
+const UNPUBLISHED_MEANS_FAILED_MS = 10_000;
+
 const execFileP = promisify(execFile);
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -719,12 +722,24 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 	};
 	const waitPublication = async (id: string, want: 'published' | 'not_published', versionId?: string): Promise<void> => {
 		const deadline = Date.now() + publicationTimeoutMs;
+		let unpublishedSince: number | undefined;
 		for (;;) {
 			const st = await publicationStatus(id);
 			if (st === null) return;
 			if (st.status !== 'in_progress') {
 				if (want === 'not_published' && st.status === 'not_published') return;
 				if (want === 'published') {
+					// n8n 2.40.7 marks a publication that failed before it had trigger statuses only on its
+					// outbox record (not readable over REST) and in its log: the status then reads
+					// not_published with nothing in flight, for good.
+					unpublishedSince = st.status === 'not_published' ? (unpublishedSince ?? Date.now()) : undefined;
+					if (unpublishedSince !== undefined && Date.now() - unpublishedSince > UNPUBLISHED_MEANS_FAILED_MS) {
+						const err = new Error(`workflow ${id} publication failed: n8n reports not_published with nothing in flight (its reason is in n8n's log)`) as Error & {
+							publication?: PublicationStatus;
+						};
+						err.publication = st;
+						throw err;
+					}
 					if (st.status === 'failed' || st.status === 'partial') {
 						const why = st.triggers.filter((t) => t.status === 'failed').map((t) => t.errorMessage).join('; ');
 						const err = new Error(`workflow ${id} publication ${st.status}: ${why}`) as Error & { publication?: PublicationStatus };

@@ -1,4 +1,6 @@
-import { persistedEntries, SeenKeys, type PersistedSeen } from '../../../lib/webhooks/seenKeys';
+import { DIGEST_CHARS, keyDigest, persistedEntries, persistedHasDigest, saveSeen, SeenKeys, type PersistedSeen, type StoredSeen } from '../../../lib/webhooks/seenKeys';
+
+const d = keyDigest;
 
 describe('SeenKeys', () => {
 	it('admits a key once, also within one batch', () => {
@@ -12,8 +14,8 @@ describe('SeenKeys', () => {
 		seen.add('d');
 		expect(seen.size).toBe(3);
 		expect(seen.has('a')).toBe(false);
-		expect(seen.toArray()).toEqual(['b', 'c', 'd']);
-		expect(seen.toArray(2)).toEqual(['c', 'd']);
+		expect(seen.toArray()).toEqual(['b', 'c', 'd'].map(d));
+		expect(seen.toArray(2)).toEqual(['c', 'd'].map(d));
 	});
 
 	it('refreshes a key seen again', () => {
@@ -48,13 +50,13 @@ describe('SeenKeys over the providers retry horizon (73 h)', () => {
 		seen.admit(['a', 'b'], T0 + 1000);
 		seen.admit(['c'], T0 + 2 * H);
 		const persisted = seen.persist(10);
-		expect(persisted.seen).toEqual(['a', 'b', 'c']);
+		expect(persisted.seenDigests).toBe(['a', 'b', 'c'].map(d).join(''));
 		expect(persisted.seenAt).toEqual([
 			[T0 / 1000, 2],
 			[T0 / 1000 + 7200, 1],
 		]);
 		const restored = new SeenKeys(100);
-		for (const [key, at] of persistedEntries(JSON.parse(JSON.stringify(persisted)) as PersistedSeen, T0 + 3 * H)) restored.add(key, at);
+		for (const [digest, at] of persistedEntries(JSON.parse(JSON.stringify(persisted)) as PersistedSeen, T0 + 3 * H)) restored.addDigest(digest, at);
 		// 'a' still refused just before 73 h after it was seen (plus the bucket), forgotten after
 		expect(restored.admit(['a'], T0 + 73 * H)).toEqual([false]);
 		restored.prune(T0 + 73 * H + 600_000 + 1);
@@ -65,18 +67,58 @@ describe('SeenKeys over the providers retry horizon (73 h)', () => {
 	it('persists only the newest keys (the stated bound)', () => {
 		const seen = new SeenKeys(100);
 		seen.admit(['a', 'b', 'c', 'd'], T0);
-		expect(seen.persist(2)).toEqual({ seen: ['c', 'd'], seenAt: [[T0 / 1000, 2]] });
+		expect(seen.persist(2)).toEqual({ seenDigests: d('c') + d('d'), seenAt: [[T0 / 1000, 2]] });
 	});
 
 	it('reads data saved before times were kept (or damaged runs) as seen now', () => {
-		expect(persistedEntries({ seen: ['x', 'y'] }, T0)).toEqual([
-			['x', T0],
-			['y', T0],
+		expect(persistedEntries({ seenDigests: d('x') + d('y') }, T0)).toEqual([
+			[d('x'), T0],
+			[d('y'), T0],
 		]);
-		expect(persistedEntries({ seen: ['x', 'y'], seenAt: [[T0 / 1000, 1], ['bad' as unknown as number, 1]] }, T0 + 5)).toEqual([
-			['x', T0 + 600_000],
-			['y', T0 + 5],
+		expect(persistedEntries({ seenDigests: d('x') + d('y'), seenAt: [[T0 / 1000, 1], ['bad' as unknown as number, 1]] }, T0 + 5)).toEqual([
+			[d('x'), T0 + 600_000],
+			[d('y'), T0 + 5],
 		]);
 		expect(persistedEntries(undefined, T0)).toEqual([]);
+	});
+});
+
+describe('SeenKeys persisted as digests', () => {
+	const T0 = Date.UTC(2026, 0, 1);
+	const key = (i: number) => `close:ev_${String(i).padStart(22, '0')}`;
+
+	it('keeps 2000 keys in one string of DIGEST_CHARS each, a fraction of the keys as sent', () => {
+		const seen = new SeenKeys(20000);
+		const keys = Array.from({ length: 2000 }, (_, i) => key(i));
+		seen.admit(keys, T0);
+		const data: StoredSeen = {};
+		saveSeen(data, seen, 2000);
+		expect(data.seenDigests).toHaveLength(2000 * DIGEST_CHARS);
+		expect(JSON.stringify(data).length).toBeLessThan(JSON.stringify(keys).length / 2);
+		// A process that restarts from it refuses every one of them and admits a new key.
+		const restarted = new SeenKeys(20000);
+		for (const [digest, at] of persistedEntries(JSON.parse(JSON.stringify(data)) as StoredSeen, T0)) restarted.addDigest(digest, at);
+		expect(restarted.admit(keys, T0 + 1000).every((admitted) => !admitted)).toBe(true);
+		expect(restarted.admit([key(2000)], T0 + 1000)).toEqual([true]);
+	});
+
+	it('reads keys saved as sent by earlier versions, and the next save writes digests only', () => {
+		const data: StoredSeen = { seen: ['close:ev_old1', 'close:ev_old2'], seenAt: [[T0 / 1000, 2]] };
+		const seen = new SeenKeys(100);
+		for (const [digest, at] of persistedEntries(data, T0)) seen.addDigest(digest, at);
+		expect(seen.admit(['close:ev_old1', 'close:ev_new'], T0 + 1000)).toEqual([false, true]);
+		const newest = saveSeen(data, seen, 100);
+		expect(newest).toBe(d('close:ev_new'));
+		expect('seen' in data).toBe(false);
+		expect(data.seenDigests).toBe(['close:ev_old1', 'close:ev_old2', 'close:ev_new'].map(d).join(''));
+	});
+
+	it('finds a digest only at a digest boundary', () => {
+		const packed = d('a') + d('b');
+		expect(persistedHasDigest({ seenDigests: packed }, d('b'))).toBe(true);
+		// A string that straddles the two digests is not one of them.
+		expect(persistedHasDigest({ seenDigests: packed }, packed.slice(3, 3 + DIGEST_CHARS))).toBe(false);
+		expect(persistedHasDigest({ seen: ['a'] }, d('a'))).toBe(true);
+		expect(persistedHasDigest(undefined, d('a'))).toBe(false);
 	});
 });

@@ -113,3 +113,5 @@ export function configOf(sandbox: Sandbox, instanceId: string): Record<string, u
 export function eventsUrl(sandbox: Sandbox, instanceId: string): string {
 	return `${sandbox.ocBaseUrl}/events/closeio/${Buffer.from(instanceId).toString('base64')}`;
 }
+
+export { savedDigests } from '../../helpers/seenDigests';
