@@ -88,15 +88,16 @@ describe('webhook mode through an outage, and with several workflows', () => {
 			await env.n8n.activate(first.id);
 			const error = (await env.n8n.activate(second.id).catch((e: unknown) => e)) as Error;
 			expect(error).toBeInstanceOf(Error);
-			// n8n 1.x answers the activate call with the error; 2.x publishes asynchronously. There the
-			// error is on the failed trigger's status (in the harness's message), or the one n8n
-			// registered for the workflow (/rest/active-workflows/error/:id), or, when the publication
-			// failed before it had trigger statuses, only pushed to the editor and logged: n8n's log.
-			const fromApi = async () => JSON.stringify(await env.n8n.api.rest<unknown>('GET', `/active-workflows/error/${second.id}`).catch((e: Error) => e.message));
-			const fromLog = () => env.n8n.logs().split('\n').find((l) => l.includes('already sends its events to another active webhook') && l.includes(first.url)) ?? '';
+			// n8n 1.x answers the activate call with the error; 2.x publishes asynchronously, and the
+			// harness then only sees "not published": the error is the one n8n registered for the
+			// workflow (what the editor shows), read from /rest/active-workflows/error/:id. Not in the
+			// 2.x run (scripts/e2e-cross-versions.sh): 2.40.7 with its default expression engine ends
+			// this publication with an IsolateError of its own ("No bridge acquired", evaluating the
+			// trigger's webhook method in getWorkflowWebhooks), not_published, no trigger status, and
+			// nothing of our refusal reaches the API or the log (measured 2026-12-03; the note says more).
 			const registered = error.message.includes(first.url)
 				? error.message
-				: await eventually(async () => [await fromApi(), fromLog()].find((text) => text.includes(first.url)), 'the refusal in the registered error or the log', 15_000);
+				: JSON.stringify(await env.n8n.api.rest<unknown>('GET', `/active-workflows/error/${second.id}`).catch((e: Error) => e.message));
 			process.stderr.write(`[e2e owner] n8n ${env.n8n.version}: second activation refused: ${error.message} | registered: ${registered}\n`);
 			expect(registered).toContain(first.url);
 			expect(registered).toContain(`instance ${String(inst.id)}`);
