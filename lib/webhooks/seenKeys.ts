@@ -130,12 +130,17 @@ export class SeenKeys {
 	}
 }
 
-/** The digests in a persisted memory, oldest first (keys saved as sent by earlier versions come first). */
-function storedDigests(data: StoredSeen | undefined): string[] {
-	const out = Array.isArray(data?.seen) ? data.seen.filter((k): k is string => typeof k === 'string').map(keyDigest) : [];
-	const packed = typeof data?.seenDigests === 'string' ? data.seenDigests : '';
+/** The digests of a packed `seenDigests` string, oldest first (a trailing fragment is not one). */
+export function splitDigests(packed: string): string[] {
+	const out: string[] = [];
 	for (let i = 0; i + DIGEST_CHARS <= packed.length; i += DIGEST_CHARS) out.push(packed.slice(i, i + DIGEST_CHARS));
 	return out;
+}
+
+/** The digests in a persisted memory, oldest first (keys saved as sent by earlier versions come first). */
+function storedDigests(data: StoredSeen | undefined): string[] {
+	const legacy = Array.isArray(data?.seen) ? data.seen.filter((k): k is string => typeof k === 'string').map(keyDigest) : [];
+	return typeof data?.seenDigests === 'string' ? [...legacy, ...splitDigests(data.seenDigests)] : legacy;
 }
 
 /** Whether a persisted memory holds this digest (at a digest's boundary, not across two). */

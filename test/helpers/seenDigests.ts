@@ -2,13 +2,12 @@
 // read back for assertions.
 import { dedupKey } from '../../lib/items/normalize';
 import type { TriggerItem } from '../../lib/items/objects';
-import { DIGEST_CHARS, keyDigest } from '../../lib/webhooks/seenKeys';
+import { keyDigest, splitDigests } from '../../lib/webhooks/seenKeys';
 
 /** The digests a node's static data holds, oldest first (undefined when it saved none). */
 export function savedDigests(node: Record<string, unknown> | undefined): string[] | undefined {
 	const packed = node?.seenDigests;
-	if (typeof packed !== 'string') return undefined;
-	return packed.match(new RegExp(`.{${DIGEST_CHARS}}`, 'g')) ?? [];
+	return typeof packed === 'string' ? splitDigests(packed) : undefined;
 }
 
 /** The digest of the key an emitted item was admitted under. */

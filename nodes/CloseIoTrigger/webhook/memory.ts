@@ -94,17 +94,23 @@ export function rememberedKeys(ctx: IWebhookFunctions, data: WebhookStatic): Mem
 	const key = memoryKey(ctx);
 	let memory = memories.get(key);
 	if (!memory) {
-		const keys = new SeenKeys(SEEN_IN_MEMORY);
-		for (const [digest, at] of persistedEntries(data, Date.now())) keys.addDigest(digest, at);
-		memory = {
-			keys,
-			mergedDigests: typeof data.seenDigests === 'string' && data.seen === undefined ? data.seenDigests : undefined,
-			saves: new SavePacer(SEEN_SAVE_INTERVAL_MS),
-			unsaved: false,
-		};
+		memory = { keys: new SeenKeys(SEEN_IN_MEMORY), saves: new SavePacer(SEEN_SAVE_INTERVAL_MS), unsaved: false };
+		mergeStored(memory, data, Date.now());
 		memories.set(key, memory);
 	}
 	return memory;
+}
+
+/**
+ * Joins the keys static data holds (what this process saved before a restart, or another queue-mode
+ * processor's save) to the memory. Skipped when the stored digests are the ones last merged or saved
+ * here (one process alone: always): merging 2,000 of them costs about 0.2 ms, comparing the string
+ * microseconds.
+ */
+export function mergeStored(memory: Memory, data: WebhookStatic, nowMs: number): void {
+	if (data.seenDigests === memory.mergedDigests && data.seen === undefined) return;
+	for (const [digest, at] of persistedEntries(data, nowMs)) if (!memory.keys.hasDigest(digest)) memory.keys.addDigest(digest, at);
+	memory.mergedDigests = data.seenDigests;
 }
 
 /** Copies the newest SEEN_PERSISTED keys of the memory into static data (n8n saves it). */

@@ -720,6 +720,7 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 		if (r.status >= 400) throw new Error(`publication-status of ${id} -> ${r.status}: ${r.text.slice(0, 300)}`);
 		return (r.body?.data ?? r.body) as PublicationStatus;
 	};
+	const publicationError = (message: string, publication: PublicationStatus) => Object.assign(new Error(message), { publication });
 	const waitPublication = async (id: string, want: 'published' | 'not_published', versionId?: string): Promise<void> => {
 		const deadline = Date.now() + publicationTimeoutMs;
 		let unpublishedSince: number | undefined;
@@ -734,17 +735,11 @@ export async function startN8n(options: N8nOptions = {}): Promise<N8nInstance> {
 					// not_published with nothing in flight, for good.
 					unpublishedSince = st.status === 'not_published' ? (unpublishedSince ?? Date.now()) : undefined;
 					if (unpublishedSince !== undefined && Date.now() - unpublishedSince > UNPUBLISHED_MEANS_FAILED_MS) {
-						const err = new Error(`workflow ${id} publication failed: n8n reports not_published with nothing in flight (its reason is in n8n's log)`) as Error & {
-							publication?: PublicationStatus;
-						};
-						err.publication = st;
-						throw err;
+						throw publicationError(`workflow ${id} publication failed: n8n reports not_published with nothing in flight (its reason is in n8n's log)`, st);
 					}
 					if (st.status === 'failed' || st.status === 'partial') {
 						const why = st.triggers.filter((t) => t.status === 'failed').map((t) => t.errorMessage).join('; ');
-						const err = new Error(`workflow ${id} publication ${st.status}: ${why}`) as Error & { publication?: PublicationStatus };
-						err.publication = st;
-						throw err;
+						throw publicationError(`workflow ${id} publication ${st.status}: ${why}`, st);
 					}
 					if (st.status === 'published' && (!versionId || st.liveVersionId === versionId)) return;
 				}
