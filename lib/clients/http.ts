@@ -28,6 +28,11 @@ export interface HttpResponse<T = unknown> {
 	/** Lower-case header names. */
 	headers: Record<string, string | string[] | undefined>;
 	body: T;
+	/**
+	 * Set when the body arrived as JSON text that holds none of the first `screened` secrets of the
+	 * connection's list in any string (secretScreen.ts): what is parsed from it needs no scrubbing.
+	 */
+	screened?: number;
 }
 
 /**

@@ -20,6 +20,7 @@
 
 import { parseInstant } from '../polling/datePattern';
 import { ClientError } from '../clients/errors';
+import { markScreened, screenedCount } from '../clients/secretScreen';
 import type { HubListing, HubQuery } from '../polling';
 import { UnorderedHub, isRefusedQuery } from '../polling/querySupport';
 import { walkCheckedWindow } from '../polling/portableWalk';
@@ -121,8 +122,12 @@ async function readRich(
 	const out: CloseRecord[] = [];
 	const ids = new Set<string>();
 	let read = 0;
+	// The fewest secrets a page was screened against; undefined once a page was not.
+	let screened: number | undefined = Infinity;
 	const walk = async (): Promise<CloseRecord[] | typeof UNSTABLE> => {
 		for await (const page of client.pages(resource, { where, limit: query.limit, pageSize: query.pageSize })) {
+			const count = screenedCount(page);
+			screened = count === undefined || screened === undefined ? undefined : Math.min(screened, count);
 			for (const record of page) {
 				read++;
 				const id = record.id === undefined ? undefined : String(record.id);
@@ -133,6 +138,7 @@ async function readRich(
 				out.push(record);
 			}
 		}
+		if (screened !== undefined && screened !== Infinity) markScreened(out, screened);
 		return out;
 	};
 	return await walk().catch((error: unknown) => {

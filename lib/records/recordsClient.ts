@@ -8,6 +8,7 @@ import type { HttpRequest, HttpResponse, QueryValue, RequestFn } from '../client
 import { header, quiet } from '../clients/http';
 import type { ApiError } from '../clients/errors';
 import { ClientError, apiErrorFrom, isSuccess } from '../clients/errors';
+import { markScreened } from '../clients/secretScreen';
 import type { QueryFormFinding } from './queryForm';
 
 export type RecordResource = 'lead' | 'contact' | 'opportunity' | 'task' | 'note';
@@ -162,6 +163,7 @@ export class RecordsClient {
 			if (more && readAhead && page + 1 < MAX_PAGES) pending = ask(nextPage, pageSize);
 			const room = options.limit === undefined ? records.length : options.limit - seen;
 			const handed = room < records.length ? records.slice(0, room) : records;
+			if (response.screened !== undefined) markScreened(handed, response.screened);
 			seen += handed.length;
 			yield handed;
 			if (options.limit !== undefined && seen >= options.limit) return;
@@ -184,6 +186,7 @@ export class RecordsClient {
 		if (query.returnCount) qs.returnCount = true;
 		const response = await this.hub<unknown>({ method: 'GET', path: HUB_RESOURCE[resource], qs });
 		const records = Array.isArray(response.body) ? (response.body as CloseRecord[]) : [];
+		if (response.screened !== undefined) markScreened(records, response.screened);
 		const count = header(response, 'elements-total-count');
 		const total = count !== undefined && Number.isFinite(Number(count)) ? Number(count) : undefined;
 		return { records, nextPage: header(response, 'elements-next-page-token'), total };

@@ -22,6 +22,7 @@ import {
 } from '../../credentials/OpenConnectorsApi.credentials';
 import { CloseClient } from '../../lib/clients/closeClient';
 import { NetworkError, sanitizeText } from '../../lib/clients/errors';
+import { jsonMayHoldSecret } from '../../lib/clients/secretScreen';
 import type { HttpRequest, HttpResponse, RequestFn } from '../../lib/clients/http';
 import { OpenConnectorsClient } from '../../lib/clients/openConnectorsClient';
 import type { RetryOptions } from '../../lib/clients/retry';
@@ -91,6 +92,8 @@ export function requestFn(
 			qs: cleanQs(req.qs),
 			headers,
 			json: true,
+			// The text as sent, parsed below: one search of it proves whether it holds a secret.
+			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: req.timeout ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -112,16 +115,22 @@ export function requestFn(
 		}
 		if (failure || !response) throw failure ?? new NetworkError('No response');
 		let body: unknown = response.body;
+		let screened: number | undefined;
 		if (typeof body === 'string' && body.trim() !== '') {
+			const text = body;
 			try {
-				body = JSON.parse(body);
+				body = JSON.parse(text);
+				const secrets = options.secrets ?? [];
+				if (!jsonMayHoldSecret(text, secrets)) screened = secrets.length;
 			} catch {
 				// Not JSON: keep the text (error bodies of proxies and load balancers).
 			}
 		} else if (body === '') {
 			body = undefined;
 		}
-		return { statusCode: response.statusCode, headers: lowerCaseHeaders(response.headers), body };
+		const out: HttpResponse = { statusCode: response.statusCode, headers: lowerCaseHeaders(response.headers), body };
+		if (screened !== undefined) out.screened = screened;
+		return out;
 	};
 }
 

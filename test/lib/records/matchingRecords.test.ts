@@ -2,6 +2,7 @@
 // refusal of that where (once per execution), the filters the seed cannot take applied in the node.
 import type { HttpRequest } from '../../../lib/clients/http';
 import { ApiError } from '../../../lib/clients/errors';
+import { screenedCount } from '../../../lib/clients/secretScreen';
 import { listMatching } from '../../../lib/records/matchingRecords';
 import { QueryFormFinding, QueryFormMemory } from '../../../lib/records/queryForm';
 import { RecordsClient } from '../../../lib/records/recordsClient';
@@ -47,6 +48,27 @@ describe('listMatching, rich where accepted', () => {
 		expect(out.map((r) => r.id)).toEqual(['lead_1']);
 		expect(wheres()).toEqual(["name = 'A'"]);
 		expect(f.mode()).toBe('keyset');
+	});
+});
+
+describe('listMatching, pages screened for secrets (lib/clients/secretScreen.ts)', () => {
+	const page = (ids: string[], screened: number | undefined, next?: string) => ({
+		...json(200, ids.map((id, i) => lead(id, 'A', i)), { 'elements-total-count': '4', ...(next ? { 'elements-next-page-token': next } : {}) }),
+		...(screened === undefined ? {} : { screened }),
+	});
+
+	it('the list is marked screened against the fewest secrets any of its pages was', async () => {
+		const { client } = scriptedClient(page(['lead_1', 'lead_2'], 5, 'p2'), page(['lead_3', 'lead_4'], 4));
+		const out = await listMatching(client, 'lead', { clauses: [] });
+		expect(out.map((r) => r.id)).toEqual(['lead_1', 'lead_2', 'lead_3', 'lead_4']);
+		expect(screenedCount(out)).toBe(4);
+	});
+
+	it('one page not screened: the list is not marked (its records are walked before output)', async () => {
+		const { client } = scriptedClient(page(['lead_1', 'lead_2'], 5, 'p2'), page(['lead_3', 'lead_4'], undefined));
+		const out = await listMatching(client, 'lead', { clauses: [] });
+		expect(out).toHaveLength(4);
+		expect(screenedCount(out)).toBeUndefined();
 	});
 });
 

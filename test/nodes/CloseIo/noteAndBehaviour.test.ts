@@ -111,6 +111,34 @@ describe('every operation: items, errors, retries, secrets', () => {
 		expect(text).toContain('********');
 		expect(failed.items[0].json.error).toMatch(/Bad request/);
 	});
+
+	// Get Many passes over the records of pages whose text was proven free of secrets
+	// (lib/clients/secretScreen.ts): a secret in one record, as written or \u-escaped, is still scrubbed.
+	it('Get Many: a secret in one record of 150 is scrubbed, written as is or with \\u escapes', async () => {
+		const a = f.sandbox.admin;
+		const key = f.sandbox.secrets.closeApiKey;
+		a.seed({ object: 'lead', count: 149, fields: (i) => ({ name: `Bulk ${i}` }), silent: true });
+		const holder = a.create('lead', { name: `pasted ${key}` });
+		const asIs = await f.ok({ resource: 'lead', operation: 'getAll', returnAll: true });
+		expect(asIs).toHaveLength(150);
+		expect(JSON.stringify(asIs)).not.toContain(key);
+		expect(asIs.find((l) => l.id === holder.id)?.name).toBe('pasted ********');
+		expect(asIs.filter((l) => String(l.name).startsWith('Bulk '))).toHaveLength(149);
+
+		// The same pages with every ASCII letter of every string value escaped as \u00XX (valid JSON
+		// a server may send): the key no longer shows in the text, only in the parsed value.
+		const escaping: typeof fetch = async (input, init) => {
+			const response = await fetch(input, init);
+			if (!String(input).includes('/hubs/crm/accounts')) return response;
+			const text = (await response.text()).replace(/"((?:[^"\\]|\\.)*)"(?=\s*[,}\]])/g, (_m, inner: string) => `"${inner.replace(/[A-Za-z]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}"`);
+			expect(text).not.toContain(key);
+			return new Response(text, { status: response.status, headers: response.headers });
+		};
+		const escaped = await f.ok({ resource: 'lead', operation: 'getAll', returnAll: true }, { fetch: escaping });
+		expect(escaped).toHaveLength(150);
+		expect(JSON.stringify(escaped)).not.toContain(key);
+		expect(escaped.find((l) => l.id === holder.id)?.name).toBe('pasted ********');
+	});
 });
 
 describe('editor lists', () => {

@@ -79,6 +79,31 @@ describe('requestFn / connect on n8n helpers', () => {
 		await expect(request({ method: 'GET', url: `${sandbox.ocBaseUrl}/instances` })).rejects.toBeInstanceOf(NetworkError);
 	});
 
+	it('asks for the text (encoding text), parses it, and says when it holds none of the secrets (screened)', async () => {
+		const ctx = fakeExecuteContext({ credentials: { openConnectorsApi: credentials } });
+		const { request, secrets } = await connect(ctx);
+		const instance = sandbox.admin.createInstance({ name: 'screen' });
+		sandbox.admin.create('lead', { name: 'Clean' });
+		const list = await request({ method: 'GET', url: `${sandbox.ocBaseUrl}/hubs/crm/accounts`, elementToken: String(instance.token) });
+		expect(Array.isArray(list.body)).toBe(true);
+		expect(list.screened).toBe(secrets.length);
+		expect(secrets.length).toBeGreaterThanOrEqual(3);
+
+		sandbox.admin.create('lead', { name: `pasted ${sandbox.secrets.organizationSecret}` });
+		const holding = await request({ method: 'GET', url: `${sandbox.ocBaseUrl}/hubs/crm/accounts`, elementToken: String(instance.token) });
+		expect((holding.body as unknown[]).length).toBe(2);
+		expect(holding.screened).toBeUndefined();
+
+		// Not JSON (a proxy's error page): kept as text, nothing screened.
+		const html: typeof fetch = async () => new Response('<html>Bad gateway</html>', { status: 502 });
+		const proxied = await requestFn(fakeExecuteContext({ credentials: { openConnectorsApi: credentials }, fetch: html }), { secrets }).call(undefined, {
+			method: 'GET',
+			url: `${sandbox.ocBaseUrl}/instances`,
+		});
+		expect(proxied).toMatchObject({ statusCode: 502, body: '<html>Bad gateway</html>' });
+		expect(proxied.screened).toBeUndefined();
+	});
+
 	it('credentialsBase reads both base URLs', async () => {
 		const ctx = fakeExecuteContext({ credentials: { openConnectorsApi: credentials } });
 		expect(await credentialsBase(ctx)).toEqual({ ocBaseUrl: sandbox.ocBaseUrl, closeBaseUrl: sandbox.closeBaseUrl });
