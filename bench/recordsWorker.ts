@@ -1,10 +1,15 @@
-// One side of the records bench (issue 12) in its own process:
-//   recordsWorker.ts node <info.json> <urls.json>   the Close.io node's lead getAll (Return All), run by
-//                                                    its real execute() in the test suite's fake n8n
-//                                                    context, recording the hub requests it made
-//   recordsWorker.ts bare <info.json> <urls.json>   fetches and JSON-parses the same requests, keeping the records
-// A fourth argument (JSON) gives the getAll's Filters (the seed line of the bench).
-// Prints one JSON line: {ms, items, hubRequests}.
+// The records bench (issue 12) in its own process:
+//   recordsWorker.ts node <info.json> <urls.json> [options]   the Close.io node's lead getAll (Return All),
+//                                                               run by its real execute() in the test suite's
+//                                                               fake n8n context, recording the hub requests
+//   recordsWorker.ts pair <info.json> <urls.json> [options]   that getAll and a bare loop that fetches and
+//                                                               JSON-parses the same requests, keeping the
+//                                                               records as n8n items, one after the other
+// options (JSON): {filters?: the getAll's Filters (the seed line), runs?: how many times (default 1)}.
+// The runs share the process, as executions share a running n8n: the first of each side pays for
+// compiling the code it runs, the later ones show the steady state; side by side in one process,
+// the two loops see the same heap, the same machine moment and the same state of the sandbox.
+// Prints one JSON line: {node: ms per run, bare: ms per run (pair only), items, hubRequests}.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -17,41 +22,61 @@ import { plainRequest } from '../test/helpers/plainRequest';
 // By its full name: Node's resolution (under tsx) takes the codex file CloseIo.node.json first.
 const { CloseIo } = require('../nodes/CloseIo/CloseIo.node.ts') as typeof CloseIoModule;
 
-async function main(): Promise<void> {
-	const [mode, infoFile, urlsFile, filtersJson] = process.argv.slice(2);
-	const filters = filtersJson ? (JSON.parse(filtersJson) as Record<string, string>) : {};
-	const info = JSON.parse(readFileSync(infoFile, 'utf8'));
-	let items = 0;
-	let hubRequests = 0;
-	let ms: number;
-	if (mode === 'node') {
-		const node = new CloseIo();
-		const ctx = fakeExecuteContext({
-			nodeType: node,
-			parameters: { instance: { __rl: true, mode: 'id', value: String(info.instanceId) }, resource: 'lead', operation: 'getAll', returnAll: true, filters },
-			credentials: { openConnectorsApi: info.credentials },
-		});
-		const t0 = performance.now();
-		const [out] = (await node.execute.call(ctx)) as INodeExecutionData[][];
-		ms = performance.now() - t0;
-		items = out.length;
-		const hub = ctx.recorder.requests.filter((r) => r.url.includes('/hubs/crm/'));
-		hubRequests = hub.length;
-		writeFileSync(urlsFile, JSON.stringify(hub.map((r) => r.url)));
-	} else {
-		const urls = JSON.parse(readFileSync(urlsFile, 'utf8')) as string[];
-		const base = plainRequest(info.secrets, info.closeBaseUrl);
-		const t0 = performance.now();
-		const kept: unknown[] = [];
-		for (const url of urls) {
-			const response = await base({ method: 'GET', url, elementToken: info.token });
-			for (const record of response.body as unknown[]) kept.push({ json: record, pairedItem: { item: 0 } });
-		}
-		ms = performance.now() - t0;
-		items = kept.length;
-		hubRequests = urls.length;
+interface Info {
+	instanceId: string | number;
+	credentials: Record<string, string>;
+	secrets: { userSecret: string; organizationSecret: string; closeApiKey: string };
+	closeBaseUrl: string;
+	token: string;
+}
+
+interface Run {
+	ms: number;
+	items: number;
+	hubRequests: number;
+}
+
+async function nodeRun(info: Info, urlsFile: string, filters: Record<string, string>): Promise<Run> {
+	const node = new CloseIo();
+	const ctx = fakeExecuteContext({
+		nodeType: node,
+		parameters: { instance: { __rl: true, mode: 'id', value: String(info.instanceId) }, resource: 'lead', operation: 'getAll', returnAll: true, filters },
+		credentials: { openConnectorsApi: info.credentials },
+	});
+	const t0 = performance.now();
+	const [out] = (await node.execute.call(ctx)) as INodeExecutionData[][];
+	const ms = performance.now() - t0;
+	const hub = ctx.recorder.requests.filter((r) => r.url.includes('/hubs/crm/'));
+	writeFileSync(urlsFile, JSON.stringify(hub.map((r) => r.url)));
+	return { ms, items: out.length, hubRequests: hub.length };
+}
+
+async function bareRun(info: Info, urls: string[]): Promise<Run> {
+	const base = plainRequest(info.secrets, info.closeBaseUrl);
+	const t0 = performance.now();
+	const kept: unknown[] = [];
+	for (const url of urls) {
+		const response = await base({ method: 'GET', url, elementToken: info.token });
+		for (const record of response.body as unknown[]) kept.push({ json: record, pairedItem: { item: 0 } });
 	}
-	process.stdout.write(`${JSON.stringify({ ms, items, hubRequests })}\n`);
+	return { ms: performance.now() - t0, items: kept.length, hubRequests: urls.length };
+}
+
+async function main(): Promise<void> {
+	const [mode, infoFile, urlsFile, optionsJson] = process.argv.slice(2);
+	const options = (optionsJson ? JSON.parse(optionsJson) : {}) as { filters?: Record<string, string>; runs?: number };
+	const info = JSON.parse(readFileSync(infoFile, 'utf8')) as Info;
+	const node: number[] = [];
+	const bare: number[] = [];
+	let last: Run | undefined;
+	for (let i = 0; i < (options.runs ?? 1); i++) {
+		// Which loop goes first alternates, so neither always runs on the other's garbage.
+		const nodeFirst = mode === 'node' || i % 2 === 1;
+		if (nodeFirst) node.push((last = await nodeRun(info, urlsFile, options.filters ?? {})).ms);
+		if (mode === 'pair') bare.push((await bareRun(info, JSON.parse(readFileSync(urlsFile, 'utf8')) as string[])).ms);
+		if (!nodeFirst) node.push((last = await nodeRun(info, urlsFile, options.filters ?? {})).ms);
+	}
+	process.stdout.write(`${JSON.stringify({ node, bare, items: last?.items ?? 0, hubRequests: last?.hubRequests ?? 0 })}\n`);
 }
 
 void main();
