@@ -7,7 +7,7 @@
 import { sanitizeText } from './errors';
 
 /** Shorter values are not treated as secrets (a 3-character "secret" would mask half the output). */
-export const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 4;
 
 function scrubbable(secrets: readonly string[]): string[] {
 	return secrets.filter((secret) => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH);
