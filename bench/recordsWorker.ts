@@ -33,10 +33,11 @@ interface Info {
 interface Run {
 	ms: number;
 	items: number;
-	hubRequests: number;
+	/** The hub list requests made (the node's), or asked (the bare loop). */
+	urls: string[];
 }
 
-async function nodeRun(info: Info, urlsFile: string, filters: Record<string, string>): Promise<Run> {
+async function nodeRun(info: Info, filters: Record<string, string>): Promise<Run> {
 	const node = new CloseIo();
 	const ctx = fakeExecuteContext({
 		nodeType: node,
@@ -46,9 +47,8 @@ async function nodeRun(info: Info, urlsFile: string, filters: Record<string, str
 	const t0 = performance.now();
 	const [out] = (await node.execute.call(ctx)) as INodeExecutionData[][];
 	const ms = performance.now() - t0;
-	const hub = ctx.recorder.requests.filter((r) => r.url.includes('/hubs/crm/'));
-	writeFileSync(urlsFile, JSON.stringify(hub.map((r) => r.url)));
-	return { ms, items: out.length, hubRequests: hub.length };
+	const urls = ctx.recorder.requests.filter((r) => r.url.includes('/hubs/crm/')).map((r) => r.url);
+	return { ms, items: out.length, urls };
 }
 
 async function bareRun(info: Info, urls: string[]): Promise<Run> {
@@ -59,7 +59,7 @@ async function bareRun(info: Info, urls: string[]): Promise<Run> {
 		const response = await base({ method: 'GET', url, elementToken: info.token });
 		for (const record of response.body as unknown[]) kept.push({ json: record, pairedItem: { item: 0 } });
 	}
-	return { ms: performance.now() - t0, items: kept.length, hubRequests: urls.length };
+	return { ms: performance.now() - t0, items: kept.length, urls };
 }
 
 async function main(): Promise<void> {
@@ -68,15 +68,23 @@ async function main(): Promise<void> {
 	const info = JSON.parse(readFileSync(infoFile, 'utf8')) as Info;
 	const node: number[] = [];
 	const bare: number[] = [];
+	// A pair process may start with the bare loop: the URLs of the bench's first node run.
+	let urls = mode === 'pair' ? (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]) : [];
 	let last: Run | undefined;
+	const runNode = async () => {
+		last = await nodeRun(info, options.filters ?? {});
+		urls = last.urls;
+		node.push(last.ms);
+	};
 	for (let i = 0; i < (options.runs ?? 1); i++) {
 		// Which loop goes first alternates, so neither always runs on the other's garbage.
 		const nodeFirst = mode === 'node' || i % 2 === 1;
-		if (nodeFirst) node.push((last = await nodeRun(info, urlsFile, options.filters ?? {})).ms);
-		if (mode === 'pair') bare.push((await bareRun(info, JSON.parse(readFileSync(urlsFile, 'utf8')) as string[])).ms);
-		if (!nodeFirst) node.push((last = await nodeRun(info, urlsFile, options.filters ?? {})).ms);
+		if (nodeFirst) await runNode();
+		if (mode === 'pair') bare.push((await bareRun(info, urls)).ms);
+		if (!nodeFirst) await runNode();
 	}
-	process.stdout.write(`${JSON.stringify({ node, bare, items: last?.items ?? 0, hubRequests: last?.hubRequests ?? 0 })}\n`);
+	if (mode === 'node') writeFileSync(urlsFile, JSON.stringify(urls));
+	process.stdout.write(`${JSON.stringify({ node, bare, items: last?.items ?? 0, hubRequests: last?.urls.length ?? 0 })}\n`);
 }
 
 void main();

@@ -63,6 +63,9 @@ export class ClientError extends Error {
 const SECRET_KEY_PATTERN =
 	'(?:[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|signature[._-]?key|username|authorization)[A-Za-z0-9_.-]*)';
 
+/** Shorter values are not treated as secrets (a 3-character "secret" would mask half the output). */
+export const MIN_SECRET_LENGTH = 4;
+
 /**
  * Removes secrets from a text a server may have echoed: Open Connectors `User x, Organization y,
  * Element z` headers, Basic/Bearer credentials, JSON or form entries whose key names a secret,
@@ -71,8 +74,8 @@ const SECRET_KEY_PATTERN =
 export function sanitizeText(text: string, knownSecrets: readonly string[] = []): string {
 	let out = text;
 	for (const secret of knownSecrets) {
-		if (typeof secret === 'string' && secret.length >= 4) out = out.split(secret).join(MASK);
-		if (typeof secret === 'string' && secret.length >= 4) {
+		if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(MASK);
+		if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH) {
 			// Also the encoded forms a server might echo (URL-encoded, Basic auth base64).
 			const encoded = encodeURIComponent(secret);
 			if (encoded !== secret) out = out.split(encoded).join(MASK);

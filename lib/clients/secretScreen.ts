@@ -4,10 +4,7 @@
 // text, and one search of that text can prove that none of its strings holds a secret: the records
 // parsed from a text so proven are marked, and the walk passes them over.
 
-import { sanitizeText } from './errors';
-
-/** Shorter values are not treated as secrets (a 3-character "secret" would mask half the output). */
-const MIN_SECRET_LENGTH = 4;
+import { MIN_SECRET_LENGTH, sanitizeText } from './errors';
 
 function scrubbable(secrets: readonly string[]): string[] {
 	return secrets.filter((secret) => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH);

@@ -4,6 +4,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { MIN_SECRET_LENGTH } from '../../lib/clients/errors';
 import { maskInstance } from '../../lib/clients/mask';
 import type { CloseObject } from '../../lib/items/objects';
 import { CLOSE_OBJECTS } from '../../lib/items/objects';
@@ -88,7 +89,7 @@ function closeObjects(node: INode, value: unknown, itemIndex: number): CloseObje
 /** Masks an instance; its token joins the secrets scrubbed from every later output and error. */
 function masked(instance: OcInstance, connection: Connection): IDataObject {
 	const token = instance?.token;
-	if (typeof token === 'string' && token.length >= 4 && !/^\*+$/.test(token) && !connection.secrets.includes(token)) {
+	if (typeof token === 'string' && token.length >= MIN_SECRET_LENGTH && !/^\*+$/.test(token) && !connection.secrets.includes(token)) {
 		connection.secrets.push(token);
 	}
 	return maskInstance(instance, connection.secrets) as unknown as IDataObject;

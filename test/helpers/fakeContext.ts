@@ -233,16 +233,12 @@ export async function sendHttp(
 	const text = await response.text().finally(() => clearTimeout(timer));
 	let parsed: unknown = text;
 	// As axios (n8n's client) does: `encoding: 'text'` (responseType) hands the text over unparsed.
-	if (options.encoding === 'text') {
-		parsed = text;
-	} else if (text !== '') {
+	if (options.encoding !== 'text' && text !== '') {
 		try {
 			parsed = JSON.parse(text);
 		} catch {
-			parsed = text;
+			// not JSON: the text
 		}
-	} else {
-		parsed = '';
 	}
 	const responseHeaders: Record<string, string> = {};
 	response.headers.forEach((value, name) => {
