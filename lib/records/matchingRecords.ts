@@ -130,10 +130,10 @@ async function readRich(
 			screened = count === undefined || screened === undefined ? undefined : Math.min(screened, count);
 			for (const record of page) {
 				read++;
-				const id = record.id === undefined ? undefined : String(record.id);
-				if (id !== undefined) {
-					if (ids.has(id)) return UNSTABLE;
-					ids.add(id);
+				if (record.id !== undefined) {
+					// One hash lookup a record: a repeat leaves the size as it was.
+					const size = ids.size;
+					if (ids.add(String(record.id)).size === size) return UNSTABLE;
 				}
 				out.push(record);
 			}

@@ -104,6 +104,23 @@ describe('requestFn / connect on n8n helpers', () => {
 		expect(proxied.screened).toBeUndefined();
 	});
 
+	it('times a request out after timeoutMs with a NetworkError, and drops its late answer', async () => {
+		let late: Response | undefined;
+		const slow: typeof fetch = async () => {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			late = new Response('[{"id":"lead_late"}]', { status: 200 });
+			return late;
+		};
+		const request = requestFn(fakeExecuteContext({ credentials: { openConnectorsApi: credentials }, fetch: slow }), { timeoutMs: 30 });
+		await expect(request({ method: 'GET', url: `${sandbox.ocBaseUrl}/instances` })).rejects.toMatchObject({
+			name: 'NetworkError',
+			message: expect.stringMatching(/timed out/i),
+		});
+		// Rejected, not resolved with the 200: the timer won the race.
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		expect(late?.bodyUsed || late?.body?.locked).toBe(true);
+	});
+
 	it('credentialsBase reads both base URLs', async () => {
 		const ctx = fakeExecuteContext({ credentials: { openConnectorsApi: credentials } });
 		expect(await credentialsBase(ctx)).toEqual({ ocBaseUrl: sandbox.ocBaseUrl, closeBaseUrl: sandbox.closeBaseUrl });
