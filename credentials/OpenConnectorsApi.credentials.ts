@@ -22,7 +22,10 @@ export const DEFAULT_CLOSE_BASE_URL = 'https://api.close.com/api/v1';
 export const ELEMENT_TOKEN_HEADER = 'x-oc-element-token';
 
 function trimSlashes(url: string): string {
-	return url.trim().replace(/\/+$/, '');
+	const trimmed = url.trim();
+	let end = trimmed.length;
+	while (end > 0 && trimmed.charCodeAt(end - 1) === 0x2f) end--;
+	return end === trimmed.length ? trimmed : trimmed.slice(0, end);
 }
 
 /** The Open Connectors API base (`.../elements/api-v2`) the credential points at. */
@@ -39,13 +42,19 @@ export function closeBaseUrl(credentials: ICredentialDataDecryptedObject): strin
 
 function targetUrl(options: IHttpRequestOptions): string {
 	const url = String(options.url ?? '');
-	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || !options.baseURL) return url;
+	if (!options.baseURL || /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
 	return `${trimSlashes(String(options.baseURL))}/${url.replace(/^\/+/, '')}`;
 }
 
 /** Length of `base` when `url` is under it (on a path boundary), else -1. */
 function matchLength(url: string, base: string): number {
 	if (!base) return -1;
+	// Every request passes here: the common case (the URL built from this very base) without
+	// lower-casing the whole URL.
+	if (url.startsWith(base)) {
+		const next = url.charAt(base.length);
+		if (next === '' || next === '/' || next === '?' || next === '#') return base.length;
+	}
 	const lowerUrl = url.toLowerCase();
 	const lowerBase = base.toLowerCase();
 	if (!lowerUrl.startsWith(lowerBase)) return -1;

@@ -53,12 +53,13 @@ function lowerCaseHeaders(headers: unknown): Record<string, string | string[] | 
 
 function cleanQs(qs: HttpRequest['qs']): IDataObject | undefined {
 	if (!qs) return undefined;
-	const out: IDataObject = {};
-	for (const [key, value] of Object.entries(qs)) {
+	let out: IDataObject | undefined;
+	for (const key in qs) {
+		const value = qs[key];
 		if (value === undefined) continue;
-		out[key] = value;
+		(out ??= {})[key] = value;
 	}
-	return Object.keys(out).length ? out : undefined;
+	return out;
 }
 
 function networkErrorOf(error: unknown, secrets: readonly string[]): NetworkError {

@@ -88,6 +88,15 @@ describe('OpenConnectorsApi credential', () => {
 		expect(out.headers?.Authorization).toBe('User u-secret, Organization o-secret');
 	});
 
+	it('matches a base whatever the case of the URL, and a base typed with several trailing slashes', async () => {
+		const upper = await authenticateOpenConnectors(credentials, { url: 'HTTP://127.0.0.1:9/OC/Elements/api-v2/instances' });
+		expect(upper.headers?.Authorization).toBe('User u-secret, Organization o-secret');
+		const slashes = { ...credentials, baseUrl: 'http://127.0.0.1:9/oc/elements/api-v2///' };
+		expect(openConnectorsBaseUrl(slashes)).toBe('http://127.0.0.1:9/oc/elements/api-v2');
+		const exact = await authenticateOpenConnectors(slashes, { url: 'http://127.0.0.1:9/oc/elements/api-v2?x=1' });
+		expect(exact.headers?.Authorization).toBe('User u-secret, Organization o-secret');
+	});
+
 	it('sends no secret to any other host, nor to a look-alike path', async () => {
 		for (const url of ['https://evil.test/elements/api-v2/instances', 'http://127.0.0.1:9/oc/elements/api-v2-evil/x']) {
 			const out = await authenticateOpenConnectors(credentials, { url, headers: { [ELEMENT_TOKEN_HEADER]: 't' } });

@@ -9,7 +9,12 @@ export interface PlainSecrets {
 	closeApiKey: string;
 }
 
-export function plainRequest(secrets: PlainSecrets, closeBaseUrl: string): RequestFn {
+export interface PlainRequestOptions {
+	/** Sees each answer's text before it is parsed (the records bench screens it for secrets). */
+	onText?: (text: string) => void;
+}
+
+export function plainRequest(secrets: PlainSecrets, closeBaseUrl: string, options: PlainRequestOptions = {}): RequestFn {
 	return async (req: HttpRequest): Promise<HttpResponse> => {
 		const url = new URL(req.url);
 		for (const [key, value] of Object.entries(req.qs ?? {})) {
@@ -32,6 +37,7 @@ export function plainRequest(secrets: PlainSecrets, closeBaseUrl: string): Reque
 		}
 		const response = await fetch(url, { method: req.method, headers, body });
 		const text = await response.text();
+		options.onText?.(text);
 		let parsed: unknown = text;
 		try {
 			parsed = text ? JSON.parse(text) : undefined;
