@@ -25,6 +25,7 @@ import {
 	StoreError,
 } from './store';
 import { formatCloseDate } from './time';
+import { DEFAULT_LOG_LIMIT, appendBounded } from './boundedLog';
 import { PROBE_HEADER, bodyFieldNames, recordedQuery, recorderFromEnv } from './requestLog';
 import { CustomField, CustomFieldObject, RecordRules, Search } from './records';
 
@@ -57,6 +58,8 @@ export interface SandboxOptions {
 	orderBy?: QueryProfile['orderBy'];
 	/** Close's event consolidation (sandbox/eventLog.ts): an `updated` event folds into the same object's previous one logged within this many ms; default 0 (off). */
 	eventConsolidationMs?: number;
+	/** Requests and deliveries each log keeps, the most recent (sandbox/boundedLog.ts); default 50,000. */
+	logLimit?: number;
 }
 
 export interface SandboxSecrets {
@@ -246,6 +249,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	oc.onInstanceChanged = (inst, id) => poller.instanceChanged(inst, id);
 
 	const requestLog: RequestLogEntry[] = [];
+	const logLimit = Math.max(1, options.logLimit ?? DEFAULT_LOG_LIMIT);
+	outbox.logLimit = logLimit;
 	// Conformance recording (sandbox/requestLog.ts): on when $SANDBOX_REQUEST_LOG_DIR is set.
 	const recorder = recorderFromEnv();
 	const hooks = new Set<(info: RequestInfo) => void | Promise<void>>();
@@ -412,7 +417,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			}
 			res.end(text);
 			if (side !== 'admin') {
-				requestLog.push({ ...info, status, durationMs: Number(process.hrtime.bigint() - started) / 1e6, fault: faultId });
+				appendBounded(requestLog, { ...info, status, durationMs: Number(process.hrtime.bigint() - started) / 1e6, fault: faultId }, logLimit);
 			}
 		};
 		const errorBody = (e: HttpError): unknown => {
@@ -446,7 +451,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 					if (fault.delayMs) await sleep(fault.delayMs);
 					if (fault.drop) {
 						req.socket.destroy();
-						requestLog.push({ ...info, status: 0, durationMs: Number(process.hrtime.bigint() - started) / 1e6, fault: fault.id });
+						appendBounded(requestLog, { ...info, status: 0, durationMs: Number(process.hrtime.bigint() - started) / 1e6, fault: fault.id }, logLimit);
 						return;
 					}
 					if (fault.status) {

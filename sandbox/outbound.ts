@@ -4,6 +4,8 @@
 import http from 'node:http';
 import https from 'node:https';
 
+import { DEFAULT_LOG_LIMIT, appendBounded } from './boundedLog';
+
 export interface DeliveryRecord {
 	kind: 'close' | 'openConnectors';
 	/** Groups the attempts of one delivery: Close event id + subscription, or the OC eventId. */
@@ -29,6 +31,8 @@ export interface PostResult {
 
 export class Outbox {
 	readonly log: DeliveryRecord[] = [];
+	/** The deliveries `log` keeps at least (sandbox/boundedLog.ts). */
+	logLimit = DEFAULT_LOG_LIMIT;
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly requests = new Set<http.ClientRequest>();
 	private closed = false;
@@ -107,7 +111,7 @@ export class Outbox {
 			} catch {
 				// keep the text
 			}
-			this.log.push({
+			appendBounded(this.log, {
 				kind: job.kind,
 				deliveryKey: job.deliveryKey,
 				url: job.url,
@@ -121,7 +125,7 @@ export class Outbox {
 				time: new Date().toISOString(),
 				subscriptionId: job.subscriptionId,
 				instanceId: job.instanceId,
-			});
+			}, this.logLimit);
 			const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
 			if (!ok && !this.closed) {
 				const delay = job.delayAfter(attempt);
