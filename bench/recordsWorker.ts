@@ -10,7 +10,7 @@
 // options (JSON): {filters?: the getAll's Filters (the seed line), runs?: how many times (default 1)}.
 // The runs share the process, as executions share a running n8n: the first of each side pays for
 // compiling the code it runs, the later ones show the steady state; side by side in one process,
-// the two loops see the same heap, the same machine moment and the same state of the sandbox.
+// the loops see the same heap, the same machine moment and the same state of the sandbox.
 // Prints one JSON line: {node: ms per run, bare and floor: ms per run (pair only), items, hubRequests}.
 
 import { readFileSync, writeFileSync } from 'node:fs';

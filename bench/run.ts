@@ -297,7 +297,7 @@ async function recordsBench(): Promise<void> {
 		) as { node: number[]; bare: number[]; floor: number[]; items: number; hubRequests: number };
 	try {
 		// The first run writes the URLs the bare loop asks for. Then RECORDS_ROUNDS fresh processes,
-		// each running the getAll and the bare loop in turn RECORDS_RUNS times: the first
+		// each running the getAll, the floor and the bare loop in turn RECORDS_RUNS times: the first
 		// RECORDS_WARMUP pairs compile and settle the code (as the first executions after n8n starts
 		// do), the median of the others over the bare loop's is the round's figure for a running n8n.
 		const warm = worker('node');
