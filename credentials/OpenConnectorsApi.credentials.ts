@@ -7,6 +7,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { underBase } from '../lib/credentials/underBase';
+
 export const OPEN_CONNECTORS_ENVIRONMENTS: Record<string, string> = {
 	us2: 'https://api.openconnectors.us2.ext.hana.ondemand.com/elements/api-v2',
 	eu10: 'https://api.openconnectors.eu10.ext.hana.ondemand.com/elements/api-v2',
@@ -46,22 +48,6 @@ function targetUrl(options: IHttpRequestOptions): string {
 	return `${trimSlashes(String(options.baseURL))}/${url.replace(/^\/+/, '')}`;
 }
 
-/** Length of `base` when `url` is under it (on a path boundary), else -1. */
-function matchLength(url: string, base: string): number {
-	if (!base) return -1;
-	// Every request passes here: the common case (the URL built from this very base) without
-	// lower-casing the whole URL.
-	if (url.startsWith(base)) {
-		const next = url.charAt(base.length);
-		if (next === '' || next === '/' || next === '?' || next === '#') return base.length;
-	}
-	const lowerUrl = url.toLowerCase();
-	const lowerBase = base.toLowerCase();
-	if (!lowerUrl.startsWith(lowerBase)) return -1;
-	const next = lowerUrl.charAt(lowerBase.length);
-	return next === '' || next === '/' || next === '?' || next === '#' ? lowerBase.length : -1;
-}
-
 /**
  * Adds the right secret for where the request goes: Open Connectors gets
  * `User <u>, Organization <o>[, Element <instance token>]`, Close gets Basic auth with the API
@@ -82,8 +68,8 @@ export async function authenticateOpenConnectors(
 	}
 
 	const url = targetUrl(requestOptions);
-	const ocLength = matchLength(url, openConnectorsBaseUrl(credentials));
-	const closeLength = matchLength(url, closeBaseUrl(credentials));
+	const ocLength = underBase(url, openConnectorsBaseUrl(credentials));
+	const closeLength = underBase(url, closeBaseUrl(credentials));
 
 	if (closeLength >= 0 && closeLength >= ocLength) {
 		const basic = Buffer.from(`${String(credentials.closeApiKey ?? '')}:`, 'utf8').toString('base64');

@@ -66,6 +66,11 @@ const SECRET_KEY_PATTERN =
 /** Shorter values are not treated as secrets (a 3-character "secret" would mask half the output). */
 export const MIN_SECRET_LENGTH = 4;
 
+/** Adds a value seen later (an instance token) to a connection's secrets, once, when long enough to be one. */
+export function rememberSecret(secrets: string[], value: unknown): void {
+	if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH && !secrets.includes(value)) secrets.push(value);
+}
+
 /**
  * Removes secrets from a text a server may have echoed: Open Connectors `User x, Organization y,
  * Element z` headers, Basic/Bearer credentials, JSON or form entries whose key names a secret,
@@ -74,12 +79,11 @@ export const MIN_SECRET_LENGTH = 4;
 export function sanitizeText(text: string, knownSecrets: readonly string[] = []): string {
 	let out = text;
 	for (const secret of knownSecrets) {
-		if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(MASK);
-		if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH) {
-			// Also the encoded forms a server might echo (URL-encoded, Basic auth base64).
-			const encoded = encodeURIComponent(secret);
-			if (encoded !== secret) out = out.split(encoded).join(MASK);
-		}
+		if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
+		out = out.split(secret).join(MASK);
+		// Also the encoded forms a server might echo (URL-encoded, Basic auth base64).
+		const encoded = encodeURIComponent(secret);
+		if (encoded !== secret) out = out.split(encoded).join(MASK);
 	}
 	out = out.replace(
 		/\bUser\s+[^,\s"']+\s*,\s*Organization\s+[^,\s"']+(\s*,\s*Element\s+[^,\s"']+)?/g,

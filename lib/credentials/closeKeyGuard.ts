@@ -4,18 +4,10 @@
 
 import { ClientError } from '../clients/errors';
 import type { HttpRequest, RequestFn } from '../clients/http';
+import { underBase } from './underBase';
 
 export const CLOSE_KEY_MISSING_MESSAGE =
 	'The Close API Key of the SAP Open Connectors API credential is empty, and this step calls Close directly: fill in Close API Key in the credential (Close: Settings, Developer, API Keys)';
-
-/** Length of `base` when `url` is under it (on a path boundary), else -1. */
-function underBase(url: string, base: string): number {
-	const lowerUrl = url.toLowerCase();
-	const lowerBase = base.toLowerCase().replace(/\/+$/, '');
-	if (!lowerBase || !lowerUrl.startsWith(lowerBase)) return -1;
-	const next = lowerUrl.charAt(lowerBase.length);
-	return next === '' || next === '/' || next === '?' || next === '#' ? lowerBase.length : -1;
-}
 
 /** Whether the credential would send `url` to Close (the longer matching base wins, as in authenticate()). */
 export function goesToClose(url: string, bases: { ocBaseUrl: string; closeBaseUrl: string }): boolean {

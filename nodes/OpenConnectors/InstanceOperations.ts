@@ -4,7 +4,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { MIN_SECRET_LENGTH } from '../../lib/clients/errors';
+import { rememberSecret } from '../../lib/clients/errors';
 import { maskInstance } from '../../lib/clients/mask';
 import type { CloseObject } from '../../lib/items/objects';
 import { CLOSE_OBJECTS } from '../../lib/items/objects';
@@ -89,9 +89,8 @@ function closeObjects(node: INode, value: unknown, itemIndex: number): CloseObje
 /** Masks an instance; its token joins the secrets scrubbed from every later output and error. */
 function masked(instance: OcInstance, connection: Connection): IDataObject {
 	const token = instance?.token;
-	if (typeof token === 'string' && token.length >= MIN_SECRET_LENGTH && !/^\*+$/.test(token) && !connection.secrets.includes(token)) {
-		connection.secrets.push(token);
-	}
+	// A token of asterisks is a mask already, not a secret.
+	if (typeof token === 'string' && !/^\*+$/.test(token)) rememberSecret(connection.secrets, token);
 	return maskInstance(instance, connection.secrets) as unknown as IDataObject;
 }
 

@@ -5,7 +5,7 @@
 
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { MIN_SECRET_LENGTH } from '../../../lib/clients/errors';
+import { rememberSecret } from '../../../lib/clients/errors';
 import { QueryFormFinding, QueryFormMemory } from '../../../lib/records/queryForm';
 import { RecordsClient, closeOnly } from '../../../lib/records/recordsClient';
 import { getInstanceId } from '../../shared/instanceLocator';
@@ -47,7 +47,7 @@ export class RecordsSession {
 	private async clientFor(instanceId: string): Promise<RecordsClient> {
 		const { connection } = this;
 		const token = await connection.oc.getInstanceToken(instanceId);
-		if (token.length >= MIN_SECRET_LENGTH && !connection.secrets.includes(token)) connection.secrets.push(token);
+		rememberSecret(connection.secrets, token);
 		return new RecordsClient(connection.request, {
 			ocBaseUrl: connection.ocBaseUrl,
 			closeBaseUrl: connection.closeBaseUrl,
