@@ -12,6 +12,12 @@ export interface FaultSpec {
 	rateLimitReset?: number;
 	/** Delay before answering (or before the real handler runs when no status is set). */
 	delayMs?: number;
+	/**
+	 * The answer leaves this many ms after the request arrived, the handler's own time included: a
+	 * server whose every answer takes that long. `delayMs` waits first and adds the handler's time
+	 * (and, for concurrent requests, each other's) on top.
+	 */
+	latencyMs?: number;
 	/** Destroy the socket without a response. */
 	drop?: boolean;
 	/** Only the next k matching requests. */

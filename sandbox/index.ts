@@ -404,7 +404,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const extraHeaders: Record<string, string> = {};
 		if (side === 'oc') extraHeaders['elements-request-id'] = requestId;
 		let faultId: number | undefined;
+		/** When a `latencyMs` fault lets the answer leave (hrtime ns). */
+		let answerDue: bigint | undefined;
 		const finish = (status: number, body: unknown, headers: Record<string, string> = {}, rawJson?: string): void => {
+			const wait = answerDue === undefined ? 0 : Number(answerDue - process.hrtime.bigint()) / 1e6;
+			if (wait > 0) {
+				answerDue = undefined;
+				setTimeout(() => finish(status, body, headers, rawJson), wait);
+				return;
+			}
 			if (side === 'close' && !('RateLimit' in headers)) extraHeaders.RateLimit = closeApi.rateLimitHeader(false).header;
 			const text = rawJson ?? (body === undefined ? '' : JSON.stringify(body));
 			if (!res.headersSent) {
@@ -448,6 +456,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				const fault = faults.take(method, path);
 				if (fault) {
 					faultId = fault.id;
+					if (fault.latencyMs) answerDue = started + BigInt(Math.round(fault.latencyMs * 1e6));
 					if (fault.delayMs) await sleep(fault.delayMs);
 					if (fault.drop) {
 						req.socket.destroy();

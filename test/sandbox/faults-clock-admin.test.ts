@@ -43,6 +43,28 @@ describe('faults', () => {
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
 	});
 
+	it('latencyMs: the answer leaves that long after arrival and shows the state at arrival; delayMs waits first', async () => {
+		const names = async (r: Response) => ((await json(r)).data as Array<{ name: string }>).map((lead) => lead.name);
+		const during = async (fault: { latencyMs?: number; delayMs?: number }, name: string) => {
+			sb.admin.clearFaults();
+			sb.admin.addFault({ path: '/api/v1/lead', times: 1, ...fault });
+			const t0 = Date.now();
+			const answer = getLeads();
+			// Written while the request waits: after it arrived, before its answer left.
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			sb.admin.create('lead', { name });
+			const r = await answer;
+			return { elapsed: Date.now() - t0, names: await names(r) };
+		};
+		const latency = await during({ latencyMs: 300 }, 'after arrival');
+		expect(latency.elapsed).toBeGreaterThanOrEqual(290);
+		expect(latency.names).not.toContain('after arrival');
+		expect(sb.admin.requests().at(-1)?.durationMs).toBeGreaterThanOrEqual(290);
+		const delay = await during({ delayMs: 300 }, 'during the delay');
+		expect(delay.elapsed).toBeGreaterThanOrEqual(290);
+		expect(delay.names).toContain('during the delay');
+	});
+
 	it('drops the connection without a response', async () => {
 		sb.admin.addFault({ path: '/api/v1/lead', drop: true, times: 1 });
 		await expect(getLeads()).rejects.toThrow();
