@@ -24,6 +24,7 @@ import { checkNewestKept, walkCheckedWindow } from './portableWalk';
 import type { HubQueryMode, HubQuerySupport } from './querySupport';
 import { ORDER_PROOF, UnorderedHub, UnsupportedHubQuery, isRefusedQuery, nextHubSupport, queryModeFor, readHubSupport } from './querySupport';
 import { newestUnordered, walkUnorderedWindow } from './unorderedWalk';
+import { KnownNewest, type KnownRecord } from './knownNewest';
 import type { EventLogCursor, EventLogSource, ListEvents } from './eventLogReader';
 import { EVENT_LOG_LIMIT, eventLogCursorAtNewest, readEventLog, readEventLogCursor } from './eventLogReader';
 import { TASK_EVENT_TYPE } from '../triggerEvents/selection';
@@ -287,7 +288,7 @@ async function newestRecordDate(
 	mode: HubQueryMode,
 	proof?: KeysetProof,
 	since?: string,
-): Promise<{ newest: Instant | null; first: ProviderRecord | undefined; all?: ProviderRecord[] }> {
+): Promise<{ newest: Instant | null; first: ProviderRecord | undefined; all?: ProviderRecord[]; known?: KnownNewest }> {
 	const resource = hubResourceOf(object);
 	if (mode === 'unordered') {
 		const found = await newestUnordered(objectSource(sources, object, settings, requests));
@@ -296,11 +297,14 @@ async function newestRecordDate(
 	requests.hub++;
 	// Until the platform is known to sort, a page of the newest records rather than one: sorted, with
 	// ORDER_PROOF dates or more, it proves the sort in the same request; out of order, it disproves it.
-	const pageSize = since !== undefined ? settings.pageSize : proof && !proof.ordered ? PLATFORM_PAGE_MAX : 1;
+	// For a walk, a page of them anyway: it may end the walk a request early (knownNewest.ts).
+	const pageSize = since !== undefined ? settings.pageSize : !proof ? 1 : proof.ordered ? settings.pageSize : PLATFORM_PAGE_MAX;
+	// With the count of the walk's range (the same where), the page can also end the walk early (knownNewest.ts).
 	const query: HubQuery = {
 		orderBy: mode === 'keyset' ? 'date_updated desc, id desc' : 'date_updated desc',
 		pageSize,
-		...(since !== undefined ? { where: since, returnCount: true } : {}),
+		returnCount: true,
+		...(since !== undefined ? { where: since } : {}),
 	};
 	const page = mode === 'keyset' ? await keysetList(sources, resource, query) : await sources.listHub(resource, query);
 	if (since !== undefined && page.total !== undefined && page.records.length >= page.total) {
@@ -331,7 +335,12 @@ async function newestRecordDate(
 		}
 		if (distinct >= ORDER_PROOF) proof.ordered = true;
 	}
-	return { newest: first ? recordDate(first, 'date_updated', object) : null, first };
+	if (!first) return { newest: null, first };
+	const newest = recordDate(first, 'date_updated', object);
+	// Only with exact date literals is the walk's range the counted one, instant for instant.
+	if (page.total === undefined || patternResolutionMicros(settings.datePattern) !== 1) return { newest, first };
+	const records = page.records.map((record) => ({ record, ...recordDate(record, 'date_updated', object), id: recordId(record, object) }));
+	return { newest, first, known: new KnownNewest(records, page.total, newest.us) };
 }
 
 /** Keyset: checkNewestKept over this object's hub resource. */
@@ -461,8 +470,14 @@ async function readRecords(
 ): Promise<ObjectRead> {
 	const resource = hubResourceOf(object);
 	const since = start.atUs === null ? undefined : `date_updated >= ${ceqlString(formatInstant(start.atUs, settings.datePattern))}`;
-	const { newest, first: newestRecord, all } = await newestRecordDate(sources, object, settings, requests, mode, proof, since);
+	const { newest, first: newestRecord, all, known } = await newestRecordDate(sources, object, settings, requests, mode, proof, since);
 	const collector = new RecordCollector(object, settings, start, newest);
+	// The newest page holds as many records as the platform counts in the range: nothing to walk.
+	const whole = known?.rest(() => true);
+	if (whole) {
+		for (const k of whole) if (!collector.take(k.record, k.at, k.us, k.id)) break;
+		return collector.result();
+	}
 	if (all) {
 		// The whole change set came with the newest date: handled in (date, id) order, no page walked.
 		const read = all.map((record) => ({ record, ...collector.identify(record) }));
@@ -481,11 +496,11 @@ async function readRecords(
 			take: (record: ProviderRecord, us: number, id: string) => collector.take(record, String(record.date_updated), us, id),
 		};
 		if (mode === 'unordered') await walkUnorderedWindow(window);
-		else await walkCheckedWindow({ ...window, order: proof });
+		else await walkCheckedWindow({ ...window, order: proof, known });
 		return collector.result();
 	}
 	const checked = proof.ordered || !newest ? undefined : quiet(checkNewest(sources, object, settings, requests, newest));
-	await readKeyset(sources, resource, settings, start, requests, proof, collector, newest, newestRecord);
+	await readKeyset(sources, resource, settings, start, requests, proof, collector, newest, newestRecord, known);
 	await checked;
 	return collector.result();
 }
@@ -501,6 +516,7 @@ async function readKeyset(
 	collector: RecordCollector,
 	newest: Instant | null,
 	newestRecord: ProviderRecord | undefined,
+	known: KnownNewest | undefined,
 ): Promise<void> {
 	const exact = patternResolutionMicros(settings.datePattern) === 1;
 	const orderBy = 'date_updated asc, id asc';
@@ -561,11 +577,20 @@ async function readKeyset(
 				keysetPage = exact;
 			}
 		}
+		// The newest page asked first may already hold everything after this page (knownNewest.ts).
+		let rest: KnownRecord[] | undefined;
+		if (known) {
+			for (const { us, id } of read) known.noteRead(us, id);
+			const last = read[read.length - 1];
+			if (next && last) rest = known.rest((k) => k.us > last.us || (k.us === last.us && k.id > last.id));
+			if (rest) next = undefined;
+		}
 		// With a cap the poll may stop on this page: the next one is asked for only when it is needed.
 		if (next && readAhead) pending = list(next);
 		for (let i = 0; i < records.length; i++) {
 			if (!collector.take(records[i], read[i].at, read[i].us, read[i].id)) return;
 		}
+		if (rest) for (const k of rest) if (!collector.take(k.record, k.at, k.us, k.id)) return;
 		if (next && !readAhead) pending = list(next);
 		if (next) pageWhere = next.where;
 	}

@@ -18,6 +18,7 @@ import type { ProviderRecord } from './hubTypes';
 import { versionKey } from './pollCursor';
 import { ORDER_PROOF, UnorderedHub } from './querySupport';
 import { readWholeWindow, type UnorderedSource } from './unorderedWalk';
+import type { KnownNewest, KnownRecord } from './knownNewest';
 
 /** A window of the hub to walk; its list, paging and record identity are what the unordered way reads too. */
 export interface PortableWindow extends UnorderedSource {
@@ -39,6 +40,8 @@ export interface PortableWindow extends UnorderedSource {
 	 * a small page in date order by chance, and the records it left out would be skipped.
 	 */
 	order?: { ordered: boolean };
+	/** The newest page asked before the walk, with the platform's count of the window (knownNewest.ts). */
+	known?: KnownNewest;
 }
 
 export async function walkPortableWindow(w: PortableWindow): Promise<void> {
@@ -82,10 +85,16 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		// The next page's query depends only on this page's first and last instants, so it is asked for
 		// before this one is handled, and the platform's time and ours overlap.
 		const after = !ends && progressed && last < w.to ? `date_updated >= ${lit.quoted(last)}` : undefined;
-		const ahead = after !== undefined && w.readAhead !== false ? list(after) : undefined;
+		const read = records.map((record) => w.identify(record));
+		// The newest page asked first may already hold everything after this page's last instant.
+		let rest: KnownRecord[] | undefined;
+		if (w.known) {
+			for (const { us, id } of read) w.known.noteRead(us, id);
+			if (after !== undefined) rest = w.known.rest((k) => k.us > last);
+		}
+		const ahead = after !== undefined && rest === undefined && w.readAhead !== false ? list(after) : undefined;
 		let previous = -Infinity;
 		let distinct = 0;
-		const read = records.map((record) => w.identify(record));
 		for (const { us, id } of read) {
 			if (us < lowest || us > highest) throw whereIgnored(lit, from ? `${from} AND ${upper}` : upper, id, us);
 			if (us < previous) {
@@ -103,6 +112,10 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		// A short page at `to` ends the window; a page reaching `to` leaves the rest to the next poll,
 		// which starts there anyway.
 		if (ends || (progressed && last >= w.to)) return;
+		if (rest) {
+			for (const k of rest) if (takeOnce(k.record, k.us, k.id) === false) return;
+			return;
+		}
 		if (after !== undefined) {
 			from = after;
 			lowest = lit.start(last);

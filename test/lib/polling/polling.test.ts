@@ -79,7 +79,11 @@ describe('runPoll', () => {
 
 	it('ends at the newest record noted before the first page: no request for an empty page after it', async () => {
 		sandbox.admin.seed({ object: 'lead', count: 4, silent: true, dateUpdated: (i) => Date.parse('2024-05-01T10:00:00Z') * 1000 + i });
+		// Without the platform's count (with it, the newest page would end the walk even earlier: below).
+		const counted = sources.listHub;
+		sources.listHub = async (resource, query) => ({ ...(await counted(resource, query)), total: undefined });
 		const first = await pollAll(sorting(), settings({ pageSize: 2 }));
+		sources.listHub = counted;
 		expect(first.ids).toHaveLength(4);
 		// The newest-date request and two full pages; the page after the newest record is not asked for.
 		expect(hubQueries).toHaveLength(3);
@@ -96,7 +100,63 @@ describe('runPoll', () => {
 		expect(first.state.hub).toMatchObject({ query: 'keyset', ordered: true });
 		// the newest-records page, then keyset pages only: no count check (id <=), no check of the newest (date_updated > alone)
 		expect(hubQueries.filter((q) => q.includes('id <=') || /^date_updated > '[^']*' \| date_updated desc$/.test(q))).toEqual([]);
-		expect(hubQueries).toHaveLength(1 + 20);
+		// That page (of 100) holds all 40 and the platform counts 40: nothing is walked.
+		expect(hubQueries).toHaveLength(1);
+		// A later poll walks (more changed than its page): keyset pages, still no check.
+		sandbox.admin.seed({ object: 'lead', count: 10, silent: true, dateUpdated: (i) => Date.parse('2024-05-01T11:00:00Z') * 1000 + i });
+		hubQueries.length = 0;
+		const second = await pollAll(first.state, settings({ pageSize: 2 }));
+		expect(second.ids).toHaveLength(10);
+		expect(hubQueries.filter((q) => q.includes('id <='))).toEqual([]);
+		expect(hubQueries.filter((q) => q.includes('id >')).length).toBeGreaterThan(0);
+	});
+
+	describe.each(['full', 'seed'] as const)('the newest page asked first, with the count, ends the walk (%s query profile)', (ceql) => {
+		const at = (i: number) => Date.parse('2024-05-01T10:00:00Z') * 1000 + i;
+		beforeEach(() => sandbox.admin.setQueryProfile({ ceql }));
+		afterEach(() => sandbox.admin.setQueryProfile({ ceql: 'full' }));
+		const records = () => sandbox.admin.records('lead').map((r) => `${r.id}@${r.date_updated}`);
+		// The query form found by an earlier poll (a first one on seed adds the refused keyset query).
+		const found = () => readPollState({ records: {}, events: {}, hub: ceql === 'seed' ? { query: 'portable', pollsUntilRecheck: 50 } : { query: 'keyset' } });
+
+		it('no request for the records that page holds: 250 records, pages of 100, three requests', async () => {
+			sandbox.admin.seed({ object: 'lead', count: 250, silent: true, dateUpdated: at });
+			const first = await pollAll(found(), settings({ pageSize: 100 }));
+			// The newest 100 with the count of 250, then two pages: the second reaches into those 100.
+			expect(first.result.requests.hub).toBe(3);
+			expect(first.ids).toEqual(records()); // each once, in date order
+			expect((await pollAll(first.state, settings({ pageSize: 100 }))).ids).toEqual([]);
+		});
+
+		it('a record deleted during the walk leaves the count unmet: the walk reads on, and delivers every other record once', async () => {
+			sandbox.admin.seed({ object: 'lead', count: 250, silent: true, dateUpdated: at });
+			const doomed = sandbox.admin.records('lead')[149]!;
+			let hub = 0;
+			const stop = sandbox.admin.onRequest((info) => {
+				if (info.path.includes('/hubs/crm/') && ++hub === 3) sandbox.admin.delete('lead', String(doomed.id));
+			});
+			const first = await pollAll(found(), settings({ pageSize: 100 }));
+			stop();
+			expect(first.result.requests.hub).toBe(4);
+			expect(first.ids).toEqual(records());
+		});
+
+		it('a record updated during the walk: its new version comes once, every other record once', async () => {
+			sandbox.admin.seed({ object: 'lead', count: 250, silent: true, dateUpdated: at });
+			const moved = sandbox.admin.records('lead')[120]!;
+			let hub = 0;
+			const stop = sandbox.admin.onRequest((info) => {
+				if (info.path.includes('/hubs/crm/') && ++hub === 3) sandbox.admin.update('lead', String(moved.id), { name: 'moved' }, { at: '2024-05-01T10:00:01.000000+00:00' });
+			});
+			const first = await pollAll(found(), settings({ pageSize: 100 }));
+			stop();
+			const second = await pollAll(first.state, settings({ pageSize: 100 }));
+			const delivered = [...first.ids, ...second.ids];
+			expect(new Set(delivered).size).toBe(delivered.length);
+			// Every record's final version was delivered; the moved one's first version only if read before it moved.
+			expect(records().every((version) => delivered.includes(version))).toBe(true);
+			expect(delivered.filter((d) => !d.startsWith(`${moved.id}@`))).toHaveLength(249);
+		});
 	});
 
 	it('keeps the cursor small: only the newest instant after reading many records', async () => {

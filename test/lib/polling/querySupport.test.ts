@@ -47,10 +47,12 @@ function seedLeads(count: number, dateUpdated: (i: number) => number) {
 
 describe('what the hub supports', () => {
 	it('full profile: keyset pages (OR, two orderBy fields) are used and the finding says keyset', async () => {
-		const leads = seedLeads(5, (i) => T0 + i);
+		// More than the page of newest records asked first (100): the rest is walked.
+		const leads = seedLeads(105, (i) => T0 + i);
 		const first = await poll(readPollState(undefined));
 		expect(first.ids).toEqual(leads.map((l) => l.id));
-		expect(first.state.hub).toEqual({ query: 'keyset', confirmed: true });
+		// (and the page of 100 newest, in date order, proved the platform sorts)
+		expect(first.state.hub).toEqual({ query: 'keyset', confirmed: true, ordered: true });
 		expect(hubQueries().some((q) => q.where.includes(' OR '))).toBe(true);
 		expect(hubQueries().every((q) => q.status === 200)).toBe(true);
 	});
@@ -82,8 +84,9 @@ describe('what the hub supports', () => {
 
 	it('seed profile ignoring the second orderBy field: records out of the asked order switch to the portable way', async () => {
 		sandbox.admin.setQueryProfile({ ceql: 'seed', extraOrderBy: 'ignore', tieSeed: 3 });
-		// Six records in one microsecond: the seed shuffles them, so id order is not kept.
-		const leads = seedLeads(6, () => T0);
+		// Records in one microsecond, more than the page of newest records asked first (100): the seed
+		// shuffles them, so id order is not kept.
+		const leads = seedLeads(106, () => T0);
 		const first = await poll(readPollState(undefined), settings({ pageSize: 6 }));
 		expect([...first.ids].sort()).toEqual(leads.map((l) => l.id).sort());
 		expect(first.state.hub?.query).toBe('portable');
@@ -93,7 +96,7 @@ describe('what the hub supports', () => {
 
 	it('an OR refused mid-walk discards what the keyset way read and re-reads the portable way, once each', async () => {
 		sandbox.admin.setQueryProfile({ ceql: 'seed', extraOrderBy: 'ignore' });
-		const leads = seedLeads(7, (i) => T0 + i * 10);
+		const leads = seedLeads(107, (i) => T0 + i * 10);
 		const first = await poll(readPollState(undefined), settings({ pageSize: 3 }));
 		expect(first.ids).toEqual(leads.map((l) => l.id));
 		// The first OR sent: checking the first full page against the count, or the next keyset page.
@@ -118,11 +121,10 @@ describe('what the hub supports', () => {
 		expect(hubQueries().some((q) => q.where.includes(' OR '))).toBe(false);
 		expect(portable.state.hub).toMatchObject({ query: 'portable', pollsUntilRecheck: 0 });
 		sandbox.admin.clearLogs();
-		sandbox.admin.create('lead', { name: 'x' }, { at: T0 + 10 });
-		sandbox.admin.create('lead', { name: 'y' }, { at: T0 + 11 });
-		sandbox.admin.create('lead', { name: 'z' }, { at: T0 + 12 });
+		// More than the walk's first page and the page of newest records together: a keyset page is asked.
+		for (let i = 0; i < 6; i++) sandbox.admin.create('lead', { name: `x${i}` }, { at: T0 + 10 + i });
 		const rechecked = await poll(portable.state);
-		expect(rechecked.ids).toHaveLength(3);
+		expect(rechecked.ids).toHaveLength(6);
 		expect(rechecked.state.hub).toEqual({ query: 'keyset', confirmed: true });
 		expect(hubQueries().some((q) => q.where.includes(' OR '))).toBe(true);
 	});

@@ -201,6 +201,8 @@ describe('CloseIoTrigger polling mode', () => {
 
 	test('a fault mid-way through the pages keeps the cursor; the next poll delivers every record once', async () => {
 		const { staticData, poll } = setup({ events: ['created', 'updated'], options: { pageSize: 2 } });
+		// A cursor, so the next poll asks for a page of 2 newest records, then walks.
+		sandbox.admin.create('lead', { name: 'Before' });
 		await poll();
 		const cursorBefore = JSON.stringify(staticData.node?.polling);
 		const created = Array.from({ length: 5 }, (_, i) => sandbox.admin.create('lead', { name: `Paged ${i}` }));

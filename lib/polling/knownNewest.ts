@@ -1,0 +1,59 @@
+// The page of newest records a poll asks for first (its newest date bounds the walk) also tells
+// the walk where it may stop: asked with the platform's count of the walk's whole range, it ends
+// the walk without its last request once the records read plus the known ones after them make
+// that count. That last request would only have answered records this page already holds.
+//
+// Why the count proves it, on any order the platform keeps or not: call T0 the moment the platform
+// answered the newest page and its count. Every write after T0 gets the newest date or a later one,
+// so a record the walk read dated before the newest date is a record of T0 at or before the walk's
+// position (`read`, distinct ids). The known records after that position are other records of T0
+// (`rest`). When |read| + |rest| >= the count of T0, no record of T0 is missing from the two.
+// A change during the walk can only make the sum fall short (a record read in its later version
+// is not counted), never reach it wrongly: the walk then reads on as it did before.
+
+import type { ProviderRecord } from './hubTypes';
+
+export interface KnownRecord {
+	record: ProviderRecord;
+	/** The record's date as the provider wrote it. */
+	at: string;
+	us: number;
+	id: string;
+}
+
+export class KnownNewest {
+	private readonly ascending: KnownRecord[];
+	/** Ids the walk read, dated before the newest date. */
+	private readonly read = new Set<string>();
+
+	/**
+	 * @param records the newest page, in any order
+	 * @param total the platform's count of every record the walk's range held when it answered that page
+	 * @param newestUs the newest date of that page
+	 */
+	constructor(
+		records: readonly KnownRecord[],
+		private readonly total: number,
+		private readonly newestUs: number,
+	) {
+		this.ascending = [...records].sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	}
+
+	/** A record the walk read (every one, taken by the poll or not). */
+	noteRead(us: number, id: string): void {
+		if (us < this.newestUs) this.read.add(id);
+	}
+
+	/**
+	 * The known records after the walk's position (`after` tells which, in the walk's order), in
+	 * ascending (date, id) order, when they and the records read are every record counted; undefined
+	 * when the walk must read on.
+	 */
+	rest(after: (known: KnownRecord) => boolean): KnownRecord[] | undefined {
+		const rest = this.ascending.filter(after);
+		// Distinct records: one the platform served twice (a stale answer) is counted once.
+		let counted = this.read.size;
+		for (const known of rest) if (!this.read.has(known.id)) counted++;
+		return counted >= this.total ? rest : undefined;
+	}
+}
