@@ -23,8 +23,17 @@ export interface KnownRecord {
 
 export class KnownNewest {
 	private readonly ascending: KnownRecord[];
-	/** Ids the walk read, dated before the newest date. */
-	private readonly read = new Set<string>();
+	/** Distinct records the walk read, dated before the newest date. */
+	private read = 0;
+	/**
+	 * The walks read in ascending date order and read again only the records of the instant they
+	 * stopped at (portableWalk.ts), so the ids of that one instant tell a record read twice: no set
+	 * of every id read (100,000s in a first poll). Most instants hold one record: the set is filled
+	 * only when a second one comes.
+	 */
+	private lastUs = -Infinity;
+	private onlyIdAtLast: string | undefined;
+	private readonly idsAtLast = new Set<string>();
 
 	/**
 	 * @param records the newest page, in any order
@@ -39,9 +48,24 @@ export class KnownNewest {
 		this.ascending = [...records].sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	}
 
-	/** A record the walk read (every one, taken by the poll or not). */
+	/** A record the walk read (every one, taken by the poll or not), in the walk's ascending order. */
 	noteRead(us: number, id: string): void {
-		if (us < this.newestUs) this.read.add(id);
+		if (us >= this.newestUs || us < this.lastUs) return; // out of order: not counted, to be safe
+		if (us > this.lastUs) {
+			this.lastUs = us;
+			this.onlyIdAtLast = id;
+			if (this.idsAtLast.size > 0) this.idsAtLast.clear();
+			this.read++;
+			return;
+		}
+		if (this.onlyIdAtLast !== undefined) {
+			if (this.onlyIdAtLast === id) return;
+			this.idsAtLast.add(this.onlyIdAtLast);
+			this.onlyIdAtLast = undefined;
+		}
+		if (this.idsAtLast.has(id)) return;
+		this.idsAtLast.add(id);
+		this.read++;
 	}
 
 	/**
@@ -51,9 +75,6 @@ export class KnownNewest {
 	 */
 	rest(after: (known: KnownRecord) => boolean): KnownRecord[] | undefined {
 		const rest = this.ascending.filter(after);
-		// Distinct records: one the platform served twice (a stale answer) is counted once.
-		let counted = this.read.size;
-		for (const known of rest) if (!this.read.has(known.id)) counted++;
-		return counted >= this.total ? rest : undefined;
+		return this.read + rest.length >= this.total ? rest : undefined;
 	}
 }
