@@ -12,6 +12,7 @@
 // is not counted), never reach it wrongly: the walk then reads on as it did before.
 
 import type { ProviderRecord } from './hubTypes';
+import { byDateThenId } from './pollCursor';
 
 export interface KnownRecord {
 	record: ProviderRecord;
@@ -45,7 +46,7 @@ export class KnownNewest {
 		private readonly total: number,
 		private readonly newestUs: number,
 	) {
-		this.ascending = [...records].sort((a, b) => a.us - b.us || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+		this.ascending = [...records].sort(byDateThenId);
 	}
 
 	/** A record the walk read (every one, taken by the poll or not), in the walk's ascending order. */
