@@ -279,6 +279,8 @@ async function keysetList(sources: PollSources, resource: string, query: HubQuer
  * what lies at or after the cursor, a page of it, with the platform's count. When the page holds
  * as many records as the platform counts (`all`), it holds every record the poll has to look at,
  * whatever order they came in: the poll needs no other hub request (an idle poll costs one).
+ * Without a cursor the page is checked for order first, then the same holds (exact literals only).
+ * Otherwise, with the count, the page is `known`: it may end the walk early (knownNewest.ts).
  */
 async function newestRecordDate(
 	sources: PollSources,
@@ -339,6 +341,8 @@ async function newestRecordDate(
 	const newest = recordDate(first, 'date_updated', object);
 	// Only with exact date literals is the walk's range the counted one, instant for instant.
 	if (page.total === undefined || patternResolutionMicros(settings.datePattern) !== 1) return { newest, first };
+	// As many records as the platform counts in the range (a first poll's few): nothing to walk.
+	if (page.records.length >= page.total) return { newest, first, all: page.records };
 	const records = page.records.map((record) => ({ record, ...recordDate(record, 'date_updated', object), id: recordId(record, object) }));
 	return { newest, first, known: new KnownNewest(records, page.total, newest.us) };
 }
@@ -472,12 +476,6 @@ async function readRecords(
 	const since = start.atUs === null ? undefined : `date_updated >= ${ceqlString(formatInstant(start.atUs, settings.datePattern))}`;
 	const { newest, first: newestRecord, all, known } = await newestRecordDate(sources, object, settings, requests, mode, proof, since);
 	const collector = new RecordCollector(object, settings, start, newest);
-	// The newest page holds as many records as the platform counts in the range: nothing to walk.
-	const whole = known?.rest(() => true);
-	if (whole) {
-		for (const k of whole) if (!collector.take(k.record, k.at, k.us, k.id)) break;
-		return collector.result();
-	}
 	if (all) {
 		// The whole change set came with the newest date: handled in (date, id) order, no page walked.
 		const read = all.map((record) => ({ record, ...collector.identify(record) }));
