@@ -5,25 +5,25 @@ const known = (us: number, id: string): KnownRecord => ({ record: { id, date_upd
 describe('KnownNewest', () => {
 	// The newest page: three records at 8, 9 and 9, given in the platform's (descending) order.
 	const page = [known(9, 'b'), known(9, 'a'), known(8, 'c')];
+	/** That page with the platform's count, after the walk read `reads` ([date, id], in its order). */
+	const afterReading = (total: number, reads: ReadonlyArray<readonly [number, string]>) => {
+		const top = new KnownNewest(page, total, 9);
+		for (const [us, id] of reads) top.noteRead(us, id);
+		return top;
+	};
 
 	it('gives the known records after the position, ascending, once the records read make up the count', () => {
-		const top = new KnownNewest(page, 5, 9);
-		top.noteRead(1, 'x');
-		top.noteRead(2, 'y');
+		const top = afterReading(5, [[1, 'x'], [2, 'y']]);
 		expect(top.rest((k) => k.us > 2)?.map((k) => k.id)).toEqual(['c', 'a', 'b']);
 	});
 
 	it('asks the walk to read on when one record is unaccounted for', () => {
-		const top = new KnownNewest(page, 6, 9);
-		top.noteRead(1, 'x');
-		top.noteRead(2, 'y');
+		const top = afterReading(6, [[1, 'x'], [2, 'y']]);
 		expect(top.rest((k) => k.us > 2)).toBeUndefined();
 	});
 
 	it('counts only known records after the position: those at or before it were read (or are the walk’s to read)', () => {
-		const top = new KnownNewest(page, 4, 9);
-		top.noteRead(1, 'x');
-		top.noteRead(8, 'c');
+		const top = afterReading(4, [[1, 'x'], [8, 'c']]);
 		// c read by the walk, a and b after it: 2 + 2 = 4.
 		expect(top.rest((k) => k.us > 8)?.map((k) => k.id)).toEqual(['a', 'b']);
 		// A position between a and b (keyset order: date, then id) leaves b only: 2 + 1 < 4.
@@ -31,40 +31,27 @@ describe('KnownNewest', () => {
 	});
 
 	it('does not count a record read at or after the newest date: it may be a write made after the count', () => {
-		const top = new KnownNewest(page, 5, 9);
-		top.noteRead(1, 'x');
-		top.noteRead(9, 'late');
-		top.noteRead(12, 'later');
+		const top = afterReading(5, [[1, 'x'], [9, 'late'], [12, 'later']]);
 		expect(top.rest((k) => k.us > 1)).toBeUndefined();
 		top.noteRead(2, 'y');
 		expect(top.rest((k) => k.us > 2)?.length).toBe(3);
 	});
 
 	it('counts a record read again at the instant the walk stopped at once (a window starts there again)', () => {
-		const top = new KnownNewest(page, 6, 9);
-		top.noteRead(1, 'x');
-		top.noteRead(2, 'y');
-		top.noteRead(2, 'y');
+		const top = afterReading(6, [[1, 'x'], [2, 'y'], [2, 'y']]);
 		// x and y, then the three known: 5 of 6.
 		expect(top.rest((k) => k.us > 2)).toBeUndefined();
-		const again = new KnownNewest(page, 6, 9);
-		again.noteRead(1, 'x');
-		again.noteRead(2, 'y');
-		again.noteRead(2, 'w');
-		again.noteRead(2, 'y');
+		const again = afterReading(6, [[1, 'x'], [2, 'y'], [2, 'w'], [2, 'y']]);
 		expect(again.rest((k) => k.us > 2)?.length).toBe(3);
 		// Then the next instant, read again too: x, y, w, z.
-		const next = new KnownNewest(page, 8, 9);
-		for (const [us, id] of [[1, 'x'], [2, 'y'], [2, 'w'], [3, 'z'], [3, 'z']] as const) next.noteRead(us, id);
+		const next = afterReading(8, [[1, 'x'], [2, 'y'], [2, 'w'], [3, 'z'], [3, 'z']]);
 		expect(next.rest((k) => k.us > 3)).toBeUndefined();
 		next.noteRead(3, 'v');
 		expect(next.rest((k) => k.us > 3)?.length).toBe(3);
 	});
 
 	it('does not count a record read out of ascending order: the walk reads on', () => {
-		const top = new KnownNewest(page, 5, 9);
-		top.noteRead(2, 'y');
-		top.noteRead(1, 'x');
+		const top = afterReading(5, [[2, 'y'], [1, 'x']]);
 		expect(top.rest((k) => k.us > 2)).toBeUndefined();
 	});
 });
