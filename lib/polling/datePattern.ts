@@ -109,8 +109,11 @@ function localTimeOf(epochMicros: number, offsetMinutes: number): LocalTime {
 	const seconds = (epochMicros - micro) / MICROS_PER_SECOND + offsetMinutes * 60;
 	const secondOfDay = floorMod(seconds, SECONDS_PER_DAY);
 	const daysSinceEpoch = (seconds - secondOfDay) / SECONDS_PER_DAY;
+	const { year, month, day } = civilFromDays(daysSinceEpoch);
 	return {
-		...civilFromDays(daysSinceEpoch),
+		year,
+		month,
+		day,
 		hour: Math.floor(secondOfDay / 3600),
 		minute: Math.floor((secondOfDay % 3600) / 60),
 		second: secondOfDay % 60,
@@ -359,9 +362,25 @@ export function formatInstant(epochMicros: number, pattern: string, options: For
 	if (!Number.isSafeInteger(epochMicros)) throw new Error(`Instant ${epochMicros} is not an integer number of microseconds`);
 	const offset = options.offsetMinutes ?? 0;
 	const local = localTimeOf(epochMicros, offset);
-	return tokenizePattern(pattern)
-		.map((token) => (token.kind === 'literal' ? token.text : formatField(token.letter, token.count, local, offset, options)))
-		.join('');
+	let text = '';
+	for (const token of patternTokens(pattern)) {
+		text += token.kind === 'literal' ? token.text : formatField(token.letter, token.count, local, offset, options);
+	}
+	return text;
+}
+
+// A poll formats an instant for every page it asks (its where literal) with one or two patterns.
+const tokensByPattern = new Map<string, readonly Token[]>();
+
+/** tokenizePattern, kept per pattern: its tokens are only read. */
+function patternTokens(pattern: string): readonly Token[] {
+	let tokens = tokensByPattern.get(pattern);
+	if (tokens === undefined) {
+		tokens = tokenizePattern(pattern);
+		if (tokensByPattern.size >= 32) tokensByPattern.clear();
+		tokensByPattern.set(pattern, tokens);
+	}
+	return tokens;
 }
 
 // Longest lengths, so that `instant - resolution` is always at or before the truncated value.
