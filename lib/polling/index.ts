@@ -575,16 +575,19 @@ async function readKeyset(
 				keysetPage = exact;
 			}
 		}
-		// The newest page asked first may already hold everything after this page (knownNewest.ts).
+		// The newest page asked first may already hold everything after this page (knownNewest.ts); it
+		// cannot while the reads are far from the platform's count, and the next page is then asked for
+		// before this page's reads are counted. With a cap the poll may stop on this page: the next one
+		// is asked for only when it is needed.
+		if (next && readAhead && !known?.mayEndWithin(read.length)) pending = list(next);
 		let rest: KnownRecord[] | undefined;
 		if (known) {
 			for (const { us, id } of read) known.noteRead(us, id);
 			const last = read[read.length - 1];
-			if (next && last) rest = known.rest((k) => k.us > last.us || (k.us === last.us && k.id > last.id));
+			if (next && last && !pending) rest = known.rest((k) => k.us > last.us || (k.us === last.us && k.id > last.id));
 			if (rest) next = undefined;
 		}
-		// With a cap the poll may stop on this page: the next one is asked for only when it is needed.
-		if (next && readAhead) pending = list(next);
+		if (next && readAhead && !pending) pending = list(next);
 		for (let i = 0; i < records.length; i++) {
 			if (!collector.take(records[i], read[i].at, read[i].us, read[i].id)) return;
 		}

@@ -70,6 +70,15 @@ export class KnownNewest {
 	}
 
 	/**
+	 * Whether `rest` can find the count met once `more` records are read: false while the reads are
+	 * further from the count than a page and the known records, so that a walk can ask for its next
+	 * page before it counts a page's reads (that request then is never one the count would spare).
+	 */
+	mayEndWithin(more: number): boolean {
+		return this.read + more + this.ascending.length >= this.total;
+	}
+
+	/**
 	 * The known records after the walk's position (`after` tells which, in the walk's order), in
 	 * ascending (date, id) order, when they and the records read are every record counted; undefined
 	 * when the walk must read on.

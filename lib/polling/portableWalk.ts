@@ -85,14 +85,18 @@ export async function walkPortableWindow(w: PortableWindow): Promise<void> {
 		// The next page's query depends only on this page's first and last instants, so it is asked for
 		// before this one is handled, and the platform's time and ours overlap.
 		const after = !ends && progressed && last < w.to ? `date_updated >= ${lit.quoted(last)}` : undefined;
+		// The newest page asked first may already hold everything after this page's last instant; it
+		// cannot while the reads are far from the platform's count, and the next page is then asked for
+		// before this page's reads are counted (that work is on the walk's critical path otherwise).
+		const askAhead = after !== undefined && w.readAhead !== false;
+		let ahead = askAhead && !w.known?.mayEndWithin(records.length) ? list(after) : undefined;
 		const read = records.map((record) => w.identify(record));
-		// The newest page asked first may already hold everything after this page's last instant.
 		let rest: KnownRecord[] | undefined;
 		if (w.known) {
 			for (const { us, id } of read) w.known.noteRead(us, id);
-			if (after !== undefined) rest = w.known.rest((k) => k.us > last);
+			if (after !== undefined && ahead === undefined) rest = w.known.rest((k) => k.us > last);
 		}
-		const ahead = after !== undefined && rest === undefined && w.readAhead !== false ? list(after) : undefined;
+		if (askAhead && ahead === undefined && rest === undefined) ahead = list(after);
 		let previous = -Infinity;
 		let distinct = 0;
 		for (const { us, id } of read) {

@@ -50,6 +50,19 @@ describe('KnownNewest', () => {
 		expect(next.rest((k) => k.us > 3)?.length).toBe(3);
 	});
 
+	it('tells a walk it may ask for its next page first while no page of reads can make up the count', () => {
+		// One record read, three known, a count of 7: two more reads could not make it, three could.
+		const top = afterReading(7, [[1, 'x']]);
+		expect(top.mayEndWithin(2)).toBe(false);
+		expect(top.mayEndWithin(3)).toBe(true);
+		// What it promises: after those two reads, whichever they are, the walk must read on.
+		top.noteRead(2, 'y');
+		top.noteRead(3, 'z');
+		expect(top.rest(() => true)).toBeUndefined();
+		top.noteRead(4, 'w');
+		expect(top.rest((k) => k.us > 4)?.length).toBe(3);
+	});
+
 	it('does not count a record read out of ascending order: the walk reads on', () => {
 		const top = afterReading(5, [[2, 'y'], [1, 'x']]);
 		expect(top.rest((k) => k.us > 2)).toBeUndefined();
