@@ -294,6 +294,21 @@ export function tokenizePattern(pattern: string): Token[] {
 	return tokens;
 }
 
+// A poll formats, and with a coarse pattern parses, an instant for every page it asks (its where
+// literal), with one or two patterns: they are tokenized once.
+const tokensByPattern = new Map<string, readonly Token[]>();
+
+/** tokenizePattern, kept per pattern: its tokens are only read. */
+function patternTokens(pattern: string): readonly Token[] {
+	let tokens = tokensByPattern.get(pattern);
+	if (tokens === undefined) {
+		tokens = tokenizePattern(pattern);
+		if (tokensByPattern.size >= 32) tokensByPattern.clear();
+		tokensByPattern.set(pattern, tokens);
+	}
+	return tokens;
+}
+
 // ---------------------------------------------------------------- formatting
 
 function pad(value: number, width: number): string {
@@ -369,20 +384,6 @@ export function formatInstant(epochMicros: number, pattern: string, options: For
 	return text;
 }
 
-// A poll formats an instant for every page it asks (its where literal) with one or two patterns.
-const tokensByPattern = new Map<string, readonly Token[]>();
-
-/** tokenizePattern, kept per pattern: its tokens are only read. */
-function patternTokens(pattern: string): readonly Token[] {
-	let tokens = tokensByPattern.get(pattern);
-	if (tokens === undefined) {
-		tokens = tokenizePattern(pattern);
-		if (tokensByPattern.size >= 32) tokensByPattern.clear();
-		tokensByPattern.set(pattern, tokens);
-	}
-	return tokens;
-}
-
 // Longest lengths, so that `instant - resolution` is always at or before the truncated value.
 const LETTER_RESOLUTION: Record<string, number> = {
 	s: MICROS_PER_SECOND,
@@ -404,7 +405,7 @@ const LETTER_RESOLUTION: Record<string, number> = {
  */
 export function patternResolutionMicros(pattern: string, fractionMode: FractionMode = 'fraction'): number {
 	let resolution = Number.POSITIVE_INFINITY;
-	for (const token of tokenizePattern(pattern)) {
+	for (const token of patternTokens(pattern)) {
 		if (token.kind !== 'field') continue;
 		let unit = LETTER_RESOLUTION[token.letter];
 		if (token.letter === 'S') {
@@ -465,7 +466,7 @@ export function parseWithPattern(text: string, pattern: string, options: ParseOp
 	const fail = (why: string) =>
 		new Error(`Date ${JSON.stringify(text)} does not match pattern ${JSON.stringify(pattern)}: ${why}`);
 	if (typeof text !== 'string') throw fail('not a string');
-	const tokens = tokenizePattern(pattern);
+	const tokens = patternTokens(pattern);
 	const state: ParseState = { text, pos: 0 };
 	const f: Fields = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, micro: 0 };
 	let dayOfYear: number | undefined;
