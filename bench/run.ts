@@ -192,7 +192,7 @@ async function pollingBench(): Promise<void> {
 				const spent = idle.requests.hub + idle.requests.events;
 				line(
 					`- ${ceql}: idle poll, ${sel.name}: requests / sources   (goal = 1)`,
-					`${spent} / ${sel.sources} = ${(spent / sel.sources).toFixed(2)}   (hub ${idle.requests.hub}, event log ${idle.requests.events}, ${idle.items.length} items; in n8n +1: the instance's token)`,
+					`${spent} / ${sel.sources} = ${(spent / sel.sources).toFixed(2)}   (hub ${idle.requests.hub}, event log ${idle.requests.events}, ${idle.items.length} items; in n8n as many: the instance token is kept in memory after n8n's first poll of the instance)`,
 				);
 			}
 		} finally {

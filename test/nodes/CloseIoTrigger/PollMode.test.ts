@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Sandbox } from '../../../sandbox';
+import { INSTANCE_TOKENS } from '../../../nodes/CloseIoTrigger/PollMode';
 import {
 	CONTRACT_KEYS,
 	instanceIdOf,
@@ -252,6 +253,39 @@ describe('CloseIoTrigger polling mode', () => {
 			}
 		},
 	);
+
+	test('the instance token is fetched once while n8n runs, and again when the platform refuses the kept one', async () => {
+		const tokenRequests = () => sandbox.admin.requests().filter((r) => r.method === 'GET' && r.path.endsWith(`/instances/${instanceId}`)).length;
+		const hubRefusals = () => sandbox.admin.requests().filter((r) => r.path.includes('/hubs/crm/') && r.status === 401).length;
+		sandbox.admin.create('lead', { name: 'Before' });
+		const { staticData, poll } = setup({ events: ['created', 'updated'] });
+		expect((await poll()).result).toBeNull();
+		const a = sandbox.admin.create('lead', { name: 'A' });
+		expect((await poll()).items.map((i) => i.id)).toEqual([a.id]);
+		expect((await poll()).result).toBeNull();
+		// three polls, one token request: an idle poll costs only the requests of the sources it reads
+		expect(tokenRequests()).toBe(1);
+
+		// The kept token goes stale (as when an instance's token changes): the hub answers 401, the
+		// token is fetched again and the poll runs again from the cursor it started with.
+		INSTANCE_TOKENS.clear();
+		const owner = {
+			baseUrl: sandbox.ocBaseUrl,
+			userSecret: sandbox.secrets.userSecret,
+			organizationSecret: sandbox.secrets.organizationSecret,
+			instanceId,
+		};
+		await INSTANCE_TOKENS.use(owner, async () => 'stale0token0that0the0platform0refuses', async () => undefined);
+		const b = sandbox.admin.create('lead', { name: 'B' });
+		const c = sandbox.admin.create('lead', { name: 'C' });
+		const { items } = await poll();
+		expect(items.map((i) => i.id)).toEqual([b.id, c.id]);
+		expect(hubRefusals()).toBe(1);
+		expect(tokenRequests()).toBe(2);
+		expect((staticData.node?.polling as { records: Record<string, { at: string }> }).records.lead.at).toBe(c.date_updated);
+		expect((await poll()).result).toBeNull();
+		expect(tokenRequests()).toBe(2);
+	});
 
 	test('webhook mode: poll() returns null without any HTTP request', async () => {
 		const { poll } = setup({ mode: 'webhook' });
