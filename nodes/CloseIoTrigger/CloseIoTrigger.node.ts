@@ -60,6 +60,9 @@ export class CloseIoTrigger implements INodeType {
 				httpMethod: '={{$parameter["mode"] === "polling" ? "" : "POST"}}',
 				responseMode: 'onReceived',
 				path: 'webhook',
+				// The editor's Webhook URLs panel would show an address with no method in polling mode,
+				// where nothing listens on it: hidden there (n8n 1.x and 2.x evaluate this expression).
+				ndvHideUrl: '={{$parameter["mode"] === "polling"}}',
 			},
 		],
 		properties: triggerProperties,

@@ -250,7 +250,9 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			await expect(ed.collectionParam('startFrom').locator('input').inputValue()).resolves.toBe('A Date');
 			await ed.addCollectionOption('Start Date', 'startDate');
 
+			// In polling mode nothing listens on the node's webhook: n8n shows no Webhook URLs panel.
 			observed.webhookUrlsPanelInPollingMode = await ed.webhookUrlsPanel().isVisible();
+			expect(observed.webhookUrlsPanelInPollingMode).toBe(false);
 			await ed.param('mode').scrollIntoViewIfNeeded();
 			await snap('04-trigger-polling-fields');
 		}),
@@ -425,6 +427,7 @@ describe(`n8n ${DEFAULT_N8N_VERSION} editor in Chromium`, () => {
 			(observed.polling as Record<string, unknown>).afterClick = `an execution at once; output: ${count}`;
 			expect(count).toBe('1 item');
 			expect((await button.innerText()).trim()).toBe('Fetch Test Event');
+			expect(await ed.webhookUrlsPanel().isVisible()).toBe(false);
 			await ed.outputPanel().locator('[data-test-id=radio-button-json]').click(); // readable in the screenshot
 			await ed.outputPanel().getByText(`"${POLLED_LEAD}"`).first().waitFor();
 			await snap('10-manual-test-polling');
