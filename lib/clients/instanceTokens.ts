@@ -1,12 +1,13 @@
-// Instance tokens kept while the process runs. A poll needs its instance's token for every hub
-// call, and the token is a secret: static data (stored in the database, copied into execution
-// records) must not hold it. Fetched on every poll it cost one Open Connectors request per poll
-// on top of one per source read, the whole cost of an idle poll on one object. Kept here, a token
-// is fetched on a process's first poll of an instance, and again only when the platform refuses it.
+// Instance tokens kept while the process runs. Every hub call needs its instance's token, and the
+// token is a secret: static data (stored in the database, copied into execution records) must not
+// hold it. Fetched for every poll it cost one Open Connectors request a poll on top of one per
+// source read (the whole cost of an idle poll on one object), and one more for every execution of
+// the Close.io node. Kept here, a token is fetched on the process's first use of an instance, and
+// again only when the platform refuses it.
 
 import { createHash } from 'crypto';
 
-import { ApiError } from './errors';
+import type { RequestFn } from './http';
 
 /** Who may use a token: the platform, the user and organization secrets, the instance. */
 export interface TokenOwner {
@@ -16,9 +17,11 @@ export interface TokenOwner {
 	instanceId: string;
 }
 
-/** Whether an error is the platform refusing the credentials or the instance token (HTTP 401). */
-export function isRefusedToken(error: unknown): boolean {
-	return error instanceof ApiError && error.service === 'openConnectors' && error.statusCode === 401;
+/** One execution's requests on an instance (InstanceTokens.requests). */
+export interface TokenRequests {
+	/** The token the requests carry now: the kept one, else one fetched and kept. */
+	token(): Promise<string>;
+	request: RequestFn;
 }
 
 export class InstanceTokens {
@@ -28,29 +31,53 @@ export class InstanceTokens {
 	constructor(readonly capacity = 256) {}
 
 	/**
-	 * Runs `work` with the owner's token: the kept one if any, else one fetched and kept. When the
-	 * platform refuses a kept token (the instance re-created, its token changed), the token is
-	 * forgotten, fetched again and `work` runs once more with it; a token refused as soon as fetched
-	 * is forgotten, not retried. `work` must be safe to run again after a refused attempt (a poll is: it writes its
-	 * state only when it returns).
+	 * A request function for one execution's calls on the owner's instance: a request that carries
+	 * an instance token (`elementToken`, any value) is sent with the owner's current token, the kept
+	 * one if any. When the platform refuses a kept token (401), the token is fetched again and that
+	 * one request sent again: a refused request did nothing, so this is safe for any method, and the
+	 * work around it (an action's writes) never runs twice. `onToken` sees every token used (the
+	 * caller scrubs them from outputs).
 	 */
-	async use<T>(owner: TokenOwner, fetch: () => Promise<string>, work: (token: string) => Promise<T>): Promise<T> {
+	requests(owner: TokenOwner, fetch: () => Promise<string>, request: RequestFn, onToken: (token: string) => void = () => {}): TokenRequests {
 		const key = ownerKey(owner);
-		const kept = this.tokens.get(key);
-		if (kept !== undefined) {
+		let current: Promise<{ token: string; kept: boolean }> | undefined;
+		const settleOn = (next: Promise<{ token: string; kept: boolean }>) => {
+			current = next;
+			// A failed fetch is not kept: the next request tries again.
+			next.catch(() => {
+				if (current === next) current = undefined;
+			});
+			return next;
+		};
+		const fresh = async () => {
+			const token = await fetch();
+			this.keep(key, token);
+			onToken(token);
+			return { token, kept: false };
+		};
+		// Synchronous, so requests sent together see the same promise and a refusal replaces it once.
+		const now = (): Promise<{ token: string; kept: boolean }> => {
+			if (current) return current;
+			const kept = this.tokens.get(key);
+			if (kept === undefined) return settleOn(fresh());
 			this.keep(key, kept);
-			const attempt = await settle(work(kept));
-			if (attempt.ok) return attempt.value;
-			if (!isRefusedToken(attempt.error)) throw attempt.error;
-			if (this.tokens.get(key) === kept) this.tokens.delete(key);
-		}
-		const token = await fetch();
-		this.keep(key, token);
-		const attempt = await settle(work(token));
-		if (attempt.ok) return attempt.value;
-		// Refused as soon as fetched: the next use fetches again rather than try it first.
-		if (isRefusedToken(attempt.error) && this.tokens.get(key) === token) this.tokens.delete(key);
-		throw attempt.error;
+			onToken(kept);
+			return settleOn(Promise.resolve({ token: kept, kept: true }));
+		};
+		const send: RequestFn = async (req) => {
+			if (req.elementToken === undefined) return await request(req);
+			const pending = now();
+			const used = await pending;
+			const response = await request({ ...req, elementToken: used.token });
+			if (response.statusCode !== 401 || !used.kept) return response;
+			// The first refusal replaces the token; requests refused with it too wait for that one.
+			if (current === pending) {
+				if (this.tokens.get(key) === used.token) this.tokens.delete(key);
+				settleOn(fresh());
+			}
+			return await request({ ...req, elementToken: (await now()).token });
+		};
+		return { token: async () => (await now()).token, request: send };
 	}
 
 	/** Forgets every token (n8n's process keeps this memory; tests start from empty). */
@@ -67,15 +94,6 @@ export class InstanceTokens {
 		this.tokens.set(key, token);
 		while (this.tokens.size > this.capacity) this.tokens.delete(this.tokens.keys().next().value as string);
 	}
-}
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-	return await promise.then(
-		(value): Settled<T> => ({ ok: true, value }),
-		(error: unknown): Settled<T> => ({ ok: false, error }),
-	);
 }
 
 // The owner goes into the key only as a digest: the map holds no credential secret in clear.

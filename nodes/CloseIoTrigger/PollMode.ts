@@ -8,21 +8,17 @@ import { DEFAULT_CLOSE_DATE_PATTERN } from '../../lib/polling/pollerConfiguratio
 import type { PollSettings, PollSources, StartFrom } from '../../lib/polling';
 import { readPollState, runPoll, sampleItems } from '../../lib/polling';
 import { hubLister } from '../../lib/polling/hubLister';
-import { InstanceTokens } from '../../lib/clients/instanceTokens';
 import { itemMatchesSelection } from '../../lib/triggerEvents/selection';
 import { logSourcesOf } from '../../lib/triggerEvents/logSources';
 import { toNodeApiError } from '../shared/errors';
 import { getInstanceId } from '../shared/instanceLocator';
+import { INSTANCE_TOKENS } from '../shared/instanceTokens';
+import { rememberSecret } from '../../lib/clients/errors';
+import { OpenConnectorsClient } from '../../lib/clients/openConnectorsClient';
 import { connect } from '../shared/transport';
 import { readSelection, recordEventsOf, recordObjectsOf } from './selection';
 
 type Ctx = IPollFunctions;
-
-/**
- * The instance tokens polls use, kept while n8n runs (never in static data: a token is a secret),
- * so a poll costs one request per source it reads, not one more for the token.
- */
-export const INSTANCE_TOKENS = new InstanceTokens();
 
 /** The selected record objects (hub resources); may be empty when only activities are selected. */
 export function selectedObjects(ctx: Pick<Ctx, 'getNodeParameter' | 'getNode'>): CloseObject[] {
@@ -80,42 +76,39 @@ export async function pollClose(this: Ctx): Promise<INodeExecutionData[][] | nul
 	const settings = pollSettings(this);
 	const instanceId = getInstanceId(this);
 	const connection = await connect(this);
-	// Every token this poll used (a refused kept one, then a fresh one): scrubbed from its errors.
-	const tokens: string[] = [];
-	const owner = {
-		baseUrl: connection.ocBaseUrl,
-		userSecret: String(connection.credentials.userSecret ?? ''),
-		organizationSecret: String(connection.credentials.organizationSecret ?? ''),
-		instanceId,
-	};
+	// The instance token: kept while n8n runs, fetched on first use and when the platform refuses it
+	// (then the refused request is sent again); every token used is scrubbed from errors.
+	const tokens = INSTANCE_TOKENS.requests(
+		{
+			baseUrl: connection.ocBaseUrl,
+			userSecret: String(connection.credentials.userSecret ?? ''),
+			organizationSecret: String(connection.credentials.organizationSecret ?? ''),
+			instanceId,
+		},
+		async () => await connection.oc.getInstanceToken(instanceId),
+		connection.request,
+		(token) => rememberSecret(connection.secrets, token),
+	);
 	try {
-		return await INSTANCE_TOKENS.use(
-			owner,
-			async () => await connection.oc.getInstanceToken(instanceId),
-			async (elementToken) => {
-				tokens.push(elementToken);
-				const sources: PollSources = {
-					listHub: hubLister(connection.oc, elementToken),
-					listEvents: async (query) => {
-						const page = await connection.close.listEvents(query);
-						return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
-					},
-				};
-				const staticData = this.getWorkflowStaticData('node');
-				if (this.getMode() === 'manual') {
-					const items = await sampleItems(sources, settings, readPollState(staticData.polling));
-					return items.length ? [this.helpers.returnJsonArray(items as unknown as IDataObject[])] : null;
-				}
-				// nowMs paces the re-check of what the platform's queries support (see docs/maintainers/close-io-trigger-internals.md, Polling mode).
-				const result = await runPoll(sources, settings, readPollState(staticData.polling), { nowMs: Date.now() });
-				staticData.polling = result.state as unknown as IDataObject;
-				if (result.items.length === 0) return null;
-				return [this.helpers.returnJsonArray(result.items as unknown as IDataObject[])];
+		const hub = new OpenConnectorsClient(tokens.request, connection.ocBaseUrl, { secrets: connection.secrets });
+		const sources: PollSources = {
+			listHub: hubLister(hub, await tokens.token()),
+			listEvents: async (query) => {
+				const page = await connection.close.listEvents(query);
+				return { data: page.data as unknown as Array<Record<string, unknown>>, cursor_next: page.cursor_next };
 			},
-		);
+		};
+		const staticData = this.getWorkflowStaticData('node');
+		if (this.getMode() === 'manual') {
+			const items = await sampleItems(sources, settings, readPollState(staticData.polling));
+			return items.length ? [this.helpers.returnJsonArray(items as unknown as IDataObject[])] : null;
+		}
+		// nowMs paces the re-check of what the platform's queries support (see docs/maintainers/close-io-trigger-internals.md, Polling mode).
+		const result = await runPoll(sources, settings, readPollState(staticData.polling), { nowMs: Date.now() });
+		staticData.polling = result.state as unknown as IDataObject;
+		if (result.items.length === 0) return null;
+		return [this.helpers.returnJsonArray(result.items as unknown as IDataObject[])];
 	} catch (error) {
-		throw error instanceof NodeOperationError
-			? error
-			: toNodeApiError(this.getNode(), error, { secrets: [...connection.secrets, ...tokens] });
+		throw error instanceof NodeOperationError ? error : toNodeApiError(this.getNode(), error, { secrets: connection.secrets });
 	}
 }

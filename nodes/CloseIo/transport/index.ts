@@ -1,11 +1,12 @@
 // The records client of one execution: one credential connection (retries on 429 and, for
-// idempotent calls, 5xx, as the SAP Open Connectors node does), one instance token per instance
-// (fetched once, then scrubbed from every output and error), and Close's own API for what the
-// hub has no route for.
+// idempotent calls, 5xx, as the SAP Open Connectors node does), the instance token kept while n8n
+// runs (fetched on first use and when the platform refuses it; scrubbed from every output and
+// error), and Close's own API for what the hub has no route for.
 
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { rememberSecret } from '../../../lib/clients/errors';
+import { INSTANCE_TOKENS } from '../../shared/instanceTokens';
 import { QueryFormFinding, QueryFormMemory } from '../../../lib/records/queryForm';
 import { RecordsClient, closeOnly } from '../../../lib/records/recordsClient';
 import { getInstanceId } from '../../shared/instanceLocator';
@@ -46,12 +47,23 @@ export class RecordsSession {
 
 	private async clientFor(instanceId: string): Promise<RecordsClient> {
 		const { connection } = this;
-		const token = await connection.oc.getInstanceToken(instanceId);
-		rememberSecret(connection.secrets, token);
-		return new RecordsClient(connection.request, {
+		const owner = {
+			baseUrl: connection.ocBaseUrl,
+			userSecret: String(connection.credentials.userSecret ?? ''),
+			organizationSecret: String(connection.credentials.organizationSecret ?? ''),
+			instanceId,
+		};
+		const tokens = INSTANCE_TOKENS.requests(
+			owner,
+			async () => await connection.oc.getInstanceToken(instanceId),
+			connection.request,
+			(token) => rememberSecret(connection.secrets, token),
+		);
+		return new RecordsClient(tokens.request, {
 			ocBaseUrl: connection.ocBaseUrl,
 			closeBaseUrl: connection.closeBaseUrl,
-			elementToken: token,
+			// The request function puts the current token in every hub request.
+			elementToken: await tokens.token(),
 			secrets: connection.secrets,
 			queryForm: this.queryForm,
 		});

@@ -1,85 +1,108 @@
-import { ApiError } from '../../../lib/clients/errors';
-import { InstanceTokens, isRefusedToken, type TokenOwner } from '../../../lib/clients/instanceTokens';
+import type { HttpRequest, HttpResponse, RequestFn } from '../../../lib/clients/http';
+import { InstanceTokens, type TokenOwner } from '../../../lib/clients/instanceTokens';
 
 const owner: TokenOwner = { baseUrl: 'https://oc.test/elements/api-v2', userSecret: 'u-secret', organizationSecret: 'o-secret', instanceId: '7' };
-const refused = (service: 'openConnectors' | 'close' = 'openConnectors', statusCode = 401) =>
-	new ApiError({ statusCode, message: `HTTP ${statusCode}`, service });
+const HUB = 'https://oc.test/elements/api-v2/hubs/crm/accounts';
 
-/** A fetch handing out tok1, tok2, ... and counting its calls. */
+/** A fetch handing out tok1, tok2, ... */
 function issuer() {
 	let n = 0;
-	const fetch = jest.fn(async () => `tok${++n}`);
-	return fetch;
+	return jest.fn(async () => `tok${++n}`);
 }
 
-describe('InstanceTokens', () => {
-	it('fetches an owner\'s token once, then runs with the kept one', async () => {
-		const tokens = new InstanceTokens();
-		const fetch = issuer();
-		const used: string[] = [];
-		for (let i = 0; i < 3; i++) await tokens.use(owner, fetch, async (t) => used.push(t));
-		expect(fetch).toHaveBeenCalledTimes(1);
-		expect(used).toEqual(['tok1', 'tok1', 'tok1']);
-	});
+/** A platform that accepts only the tokens in `valid`, recording each request's token. */
+function platform(valid: Set<string>) {
+	const sent: Array<{ method: string; token?: string }> = [];
+	const request: RequestFn = async (req: HttpRequest): Promise<HttpResponse> => {
+		sent.push({ method: req.method, token: req.elementToken });
+		const ok = req.elementToken === undefined || valid.has(req.elementToken);
+		return { statusCode: ok ? 200 : 401, headers: {}, body: ok ? [] : { message: 'Invalid Element token' } };
+	};
+	return { request, sent };
+}
 
-	it('a kept token the platform refuses (401) is fetched again and the work runs once more', async () => {
+describe('InstanceTokens.requests', () => {
+	it('fetches an owner\'s token once; later executions send the kept one without a fetch', async () => {
 		const tokens = new InstanceTokens();
 		const fetch = issuer();
-		await tokens.use(owner, fetch, async () => undefined);
-		const tried: string[] = [];
-		const result = await tokens.use(owner, fetch, async (t) => {
-			tried.push(t);
-			if (t === 'tok1') throw refused();
-			return `done with ${t}`;
-		});
-		expect(result).toBe('done with tok2');
-		expect(tried).toEqual(['tok1', 'tok2']);
-		// the fresh token is kept from here
-		await tokens.use(owner, fetch, async (t) => expect(t).toBe('tok2'));
-		expect(fetch).toHaveBeenCalledTimes(2);
-	});
-
-	it('a token just fetched is not retried: the refusal reaches the caller, and nothing is kept', async () => {
-		const tokens = new InstanceTokens();
-		const fetch = issuer();
-		const work = jest.fn(async () => {
-			throw refused();
-		});
-		await expect(tokens.use(owner, fetch, work)).rejects.toThrow('HTTP 401');
-		expect(work).toHaveBeenCalledTimes(1);
-		expect(tokens.size).toBe(0);
-		// the next use fetches a token again and tries it once
-		await expect(tokens.use(owner, fetch, work)).rejects.toThrow('HTTP 401');
-		expect(fetch).toHaveBeenCalledTimes(2);
-		expect(work).toHaveBeenCalledTimes(2);
-	});
-
-	it('other failures are not retried and keep the token (a 401 from Close, a 500, a network error)', async () => {
-		const tokens = new InstanceTokens();
-		const fetch = issuer();
-		await tokens.use(owner, fetch, async () => undefined);
-		for (const error of [refused('close'), refused('openConnectors', 500), new Error('socket hang up')]) {
-			const work = jest.fn(async () => {
-				throw error;
-			});
-			await expect(tokens.use(owner, fetch, work)).rejects.toBe(error);
-			expect(work).toHaveBeenCalledTimes(1);
+		const p = platform(new Set(['tok1']));
+		for (let i = 0; i < 3; i++) {
+			const r = tokens.requests(owner, fetch, p.request);
+			expect(await r.token()).toBe('tok1');
+			expect((await r.request({ method: 'GET', url: HUB, elementToken: 'placeholder' })).statusCode).toBe(200);
 		}
 		expect(fetch).toHaveBeenCalledTimes(1);
+		expect(p.sent.map((s) => s.token)).toEqual(['tok1', 'tok1', 'tok1']);
 	});
 
-	it('a failed fetch keeps nothing: the next use fetches again', async () => {
+	it('a kept token the platform refuses (401): fetched again, and only the refused request sent again, a POST too', async () => {
+		const tokens = new InstanceTokens();
+		const fetch = issuer();
+		const valid = new Set(['tok1']);
+		const p = platform(valid);
+		await tokens.requests(owner, fetch, p.request).token();
+		valid.clear();
+		valid.add('tok2'); // the instance's token changed
+		const seen: string[] = [];
+		const r = tokens.requests(owner, fetch, p.request, (t) => seen.push(t));
+		const created = await r.request({ method: 'POST', url: HUB, elementToken: 'x', body: { name: 'n' } });
+		expect(created.statusCode).toBe(200);
+		expect(p.sent.map((s) => `${s.method} ${s.token}`)).toEqual(['POST tok1', 'POST tok2']);
+		expect(seen).toEqual(['tok1', 'tok2']);
+		// the new token is the kept one from here, in this execution and the next
+		await r.request({ method: 'GET', url: HUB, elementToken: 'x' });
+		expect(await tokens.requests(owner, fetch, p.request).token()).toBe('tok2');
+		expect(fetch).toHaveBeenCalledTimes(2);
+	});
+
+	it('requests refused together share one new token', async () => {
+		const tokens = new InstanceTokens();
+		const fetch = issuer();
+		const valid = new Set(['tok1']);
+		const p = platform(valid);
+		await tokens.requests(owner, fetch, p.request).token();
+		valid.clear();
+		valid.add('tok2');
+		const r = tokens.requests(owner, fetch, p.request);
+		const answers = await Promise.all([1, 2, 3].map(() => r.request({ method: 'GET', url: HUB, elementToken: 'x' })));
+		expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+		expect(fetch).toHaveBeenCalledTimes(2);
+	});
+
+	it('a token just fetched and refused is not fetched again: the 401 reaches the caller', async () => {
+		const tokens = new InstanceTokens();
+		const fetch = issuer();
+		const p = platform(new Set());
+		const r = tokens.requests(owner, fetch, p.request);
+		expect((await r.request({ method: 'GET', url: HUB, elementToken: 'x' })).statusCode).toBe(401);
+		expect(fetch).toHaveBeenCalledTimes(1);
+		expect(p.sent).toHaveLength(1);
+	});
+
+	it('a request without an instance token goes as it is, and fetches nothing', async () => {
+		const tokens = new InstanceTokens();
+		const fetch = issuer();
+		const p = platform(new Set());
+		await tokens.requests(owner, fetch, p.request).request({ method: 'GET', url: 'https://close.test/api/v1/event/' });
+		expect(fetch).not.toHaveBeenCalled();
+		expect(p.sent).toEqual([{ method: 'GET', token: undefined }]);
+	});
+
+	it('a failed fetch keeps nothing: the next request fetches again', async () => {
 		const tokens = new InstanceTokens();
 		const fetch = jest.fn().mockRejectedValueOnce(new Error('platform down')).mockResolvedValueOnce('tok');
-		await expect(tokens.use(owner, fetch, async () => undefined)).rejects.toThrow('platform down');
+		const p = platform(new Set(['tok']));
+		const r = tokens.requests(owner, fetch, p.request);
+		await expect(r.request({ method: 'GET', url: HUB, elementToken: 'x' })).rejects.toThrow('platform down');
 		expect(tokens.size).toBe(0);
-		await tokens.use(owner, fetch, async (t) => expect(t).toBe('tok'));
+		expect((await r.request({ method: 'GET', url: HUB, elementToken: 'x' })).statusCode).toBe(200);
 		expect(fetch).toHaveBeenCalledTimes(2);
 	});
 
 	it('tokens are kept per platform, secrets and instance', async () => {
 		const tokens = new InstanceTokens();
 		const fetch = issuer();
+		const p = platform(new Set());
 		const owners = [
 			owner,
 			{ ...owner, instanceId: '8' },
@@ -88,34 +111,29 @@ describe('InstanceTokens', () => {
 			{ ...owner, baseUrl: 'https://other.test/elements/api-v2' },
 		];
 		const seen = [];
-		for (const o of owners) seen.push(await tokens.use(o, fetch, async (t) => t));
+		for (const o of owners) seen.push(await tokens.requests(o, fetch, p.request).token());
 		expect(new Set(seen).size).toBe(owners.length);
 		// a trailing slash on the base URL is the same platform
-		expect(await tokens.use({ ...owner, baseUrl: `${owner.baseUrl}/` }, fetch, async (t) => t)).toBe('tok1');
+		expect(await tokens.requests({ ...owner, baseUrl: `${owner.baseUrl}/` }, fetch, p.request).token()).toBe('tok1');
 	});
 
 	it('keeps at most `capacity` tokens, the least recently used forgotten first', async () => {
 		const tokens = new InstanceTokens(2);
 		const fetch = issuer();
+		const p = platform(new Set());
+		const use = async (o: TokenOwner) => await tokens.requests(o, fetch, p.request).token();
 		const a = owner;
 		const b = { ...owner, instanceId: '8' };
 		const c = { ...owner, instanceId: '9' };
-		await tokens.use(a, fetch, async () => undefined);
-		await tokens.use(b, fetch, async () => undefined);
-		await tokens.use(a, fetch, async () => undefined); // a used last: b is the oldest
-		await tokens.use(c, fetch, async () => undefined);
+		await use(a);
+		await use(b);
+		await use(a); // a used last: b is the oldest
+		await use(c);
 		expect(tokens.size).toBe(2);
 		expect(fetch).toHaveBeenCalledTimes(3);
-		await tokens.use(a, fetch, async () => undefined);
+		await use(a);
 		expect(fetch).toHaveBeenCalledTimes(3);
-		await tokens.use(b, fetch, async () => undefined);
+		await use(b);
 		expect(fetch).toHaveBeenCalledTimes(4);
-	});
-
-	it('isRefusedToken: only the platform\'s 401', () => {
-		expect(isRefusedToken(refused())).toBe(true);
-		expect(isRefusedToken(refused('close'))).toBe(false);
-		expect(isRefusedToken(refused('openConnectors', 403))).toBe(false);
-		expect(isRefusedToken(new Error('401'))).toBe(false);
 	});
 });

@@ -5,6 +5,7 @@ import { fakeLoadOptionsContext } from '../../helpers/fakeContext';
 import { CLOSE_KEY_MISSING_MESSAGE } from '../../../lib/credentials/closeKeyGuard';
 import { byId, fromList, runCloseIo } from '../../helpers/runOpenConnectors';
 import { calls, useCloseIo } from './helpers';
+import { INSTANCE_TOKENS } from '../../../nodes/shared/instanceTokens';
 
 jest.setTimeout(30000);
 
@@ -79,6 +80,27 @@ describe('every operation: items, errors, retries, secrets', () => {
 		expect(result.error).toBeUndefined();
 		expect(calls(result)).toEqual(['POST /elements/api-v2/hubs/crm/accounts', 'POST /elements/api-v2/hubs/crm/accounts']);
 		expect(a.records('lead')).toHaveLength(1);
+	});
+
+	it('the instance token is fetched by the first execution only; a kept one the platform refuses is replaced and the refused create sent again, once', async () => {
+		const a = f.sandbox.admin;
+		const tokenRequests = () => a.requests().filter((r) => r.method === 'GET' && r.path.endsWith(`/instances/${f.instanceId}`)).length;
+		await f.ok({ resource: 'lead', operation: 'create', name: 'First' });
+		await f.ok({ resource: 'lead', operation: 'create', name: 'Second' });
+		expect(tokenRequests()).toBe(1);
+
+		// The kept token goes stale (the instance's token changed): the POST is refused, not processed.
+		INSTANCE_TOKENS.clear();
+		const owner = { baseUrl: f.sandbox.ocBaseUrl, userSecret: f.sandbox.secrets.userSecret, organizationSecret: f.sandbox.secrets.organizationSecret, instanceId: f.instanceId };
+		await INSTANCE_TOKENS.requests(owner, async () => 'stale0token0that0the0platform0refuses', async () => ({ statusCode: 200, headers: {}, body: null })).token();
+		const result = await f.run({ resource: 'lead', operation: 'create', name: 'Third' });
+		expect(result.error).toBeUndefined();
+		expect(calls(result)).toEqual(['POST /elements/api-v2/hubs/crm/accounts', 'POST /elements/api-v2/hubs/crm/accounts']);
+		expect(a.requests().filter((r) => r.method === 'POST' && r.status === 401)).toHaveLength(1);
+		expect(a.records('lead').map((l) => l.name).sort()).toEqual(['First', 'Second', 'Third']);
+		expect(tokenRequests()).toBe(2);
+		await f.ok({ resource: 'lead', operation: 'create', name: 'Fourth' });
+		expect(tokenRequests()).toBe(2);
 	});
 
 	it('5xx on a read is retried; on a create it is not', async () => {

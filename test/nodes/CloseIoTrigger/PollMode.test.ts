@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Sandbox } from '../../../sandbox';
-import { INSTANCE_TOKENS } from '../../../nodes/CloseIoTrigger/PollMode';
+import { INSTANCE_TOKENS } from '../../../nodes/shared/instanceTokens';
 import {
 	CONTRACT_KEYS,
 	instanceIdOf,
@@ -267,7 +267,7 @@ describe('CloseIoTrigger polling mode', () => {
 		expect(tokenRequests()).toBe(1);
 
 		// The kept token goes stale (as when an instance's token changes): the hub answers 401, the
-		// token is fetched again and the poll runs again from the cursor it started with.
+		// token is fetched again and the refused request sent again.
 		INSTANCE_TOKENS.clear();
 		const owner = {
 			baseUrl: sandbox.ocBaseUrl,
@@ -275,7 +275,7 @@ describe('CloseIoTrigger polling mode', () => {
 			organizationSecret: sandbox.secrets.organizationSecret,
 			instanceId,
 		};
-		await INSTANCE_TOKENS.use(owner, async () => 'stale0token0that0the0platform0refuses', async () => undefined);
+		await INSTANCE_TOKENS.requests(owner, async () => 'stale0token0that0the0platform0refuses', async () => ({ statusCode: 200, headers: {}, body: null })).token();
 		const b = sandbox.admin.create('lead', { name: 'B' });
 		const c = sandbox.admin.create('lead', { name: 'C' });
 		const { items } = await poll();
