@@ -12,8 +12,7 @@ import { itemMatchesSelection } from '../../lib/triggerEvents/selection';
 import { logSourcesOf } from '../../lib/triggerEvents/logSources';
 import { toNodeApiError } from '../shared/errors';
 import { getInstanceId } from '../shared/instanceLocator';
-import { INSTANCE_TOKENS } from '../shared/instanceTokens';
-import { rememberSecret } from '../../lib/clients/errors';
+import { instanceTokenRequests } from '../shared/instanceTokens';
 import { OpenConnectorsClient } from '../../lib/clients/openConnectorsClient';
 import { connect } from '../shared/transport';
 import { readSelection, recordEventsOf, recordObjectsOf } from './selection';
@@ -77,18 +76,8 @@ export async function pollClose(this: Ctx): Promise<INodeExecutionData[][] | nul
 	const instanceId = getInstanceId(this);
 	const connection = await connect(this);
 	// The instance token: kept while n8n runs, fetched on first use and when the platform refuses it
-	// (then the refused request is sent again); every token used is scrubbed from errors.
-	const tokens = INSTANCE_TOKENS.requests(
-		{
-			baseUrl: connection.ocBaseUrl,
-			userSecret: String(connection.credentials.userSecret ?? ''),
-			organizationSecret: String(connection.credentials.organizationSecret ?? ''),
-			instanceId,
-		},
-		async () => await connection.oc.getInstanceToken(instanceId),
-		connection.request,
-		(token) => rememberSecret(connection.secrets, token),
-	);
+	// (then the refused request is sent again).
+	const tokens = instanceTokenRequests(connection, instanceId);
 	try {
 		const hub = new OpenConnectorsClient(tokens.request, connection.ocBaseUrl, { secrets: connection.secrets });
 		const sources: PollSources = {

@@ -5,8 +5,7 @@
 
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { rememberSecret } from '../../../lib/clients/errors';
-import { INSTANCE_TOKENS } from '../../shared/instanceTokens';
+import { instanceTokenRequests } from '../../shared/instanceTokens';
 import { QueryFormFinding, QueryFormMemory } from '../../../lib/records/queryForm';
 import { RecordsClient, closeOnly } from '../../../lib/records/recordsClient';
 import { getInstanceId } from '../../shared/instanceLocator';
@@ -47,18 +46,7 @@ export class RecordsSession {
 
 	private async clientFor(instanceId: string): Promise<RecordsClient> {
 		const { connection } = this;
-		const owner = {
-			baseUrl: connection.ocBaseUrl,
-			userSecret: String(connection.credentials.userSecret ?? ''),
-			organizationSecret: String(connection.credentials.organizationSecret ?? ''),
-			instanceId,
-		};
-		const tokens = INSTANCE_TOKENS.requests(
-			owner,
-			async () => await connection.oc.getInstanceToken(instanceId),
-			connection.request,
-			(token) => rememberSecret(connection.secrets, token),
-		);
+		const tokens = instanceTokenRequests(connection, instanceId);
 		return new RecordsClient(tokens.request, {
 			ocBaseUrl: connection.ocBaseUrl,
 			closeBaseUrl: connection.closeBaseUrl,
