@@ -21,6 +21,18 @@ function platform(valid: Set<string>) {
 	return { request, sent };
 }
 
+/** tok1 fetched and kept, then the instance's token changed: the platform takes only tok2. */
+async function keptThenChanged() {
+	const tokens = new InstanceTokens();
+	const fetch = issuer();
+	const valid = new Set(['tok1']);
+	const p = platform(valid);
+	await tokens.requests(owner, fetch, p.request).token();
+	valid.clear();
+	valid.add('tok2');
+	return { tokens, fetch, p };
+}
+
 describe('InstanceTokens.requests', () => {
 	it('fetches an owner\'s token once; later executions send the kept one without a fetch', async () => {
 		const tokens = new InstanceTokens();
@@ -36,13 +48,7 @@ describe('InstanceTokens.requests', () => {
 	});
 
 	it('a kept token the platform refuses (401): fetched again, and only the refused request sent again, a POST too', async () => {
-		const tokens = new InstanceTokens();
-		const fetch = issuer();
-		const valid = new Set(['tok1']);
-		const p = platform(valid);
-		await tokens.requests(owner, fetch, p.request).token();
-		valid.clear();
-		valid.add('tok2'); // the instance's token changed
+		const { tokens, fetch, p } = await keptThenChanged();
 		const seen: string[] = [];
 		const r = tokens.requests(owner, fetch, p.request, (t) => seen.push(t));
 		const created = await r.request({ method: 'POST', url: HUB, elementToken: 'x', body: { name: 'n' } });
@@ -56,13 +62,7 @@ describe('InstanceTokens.requests', () => {
 	});
 
 	it('requests refused together share one new token', async () => {
-		const tokens = new InstanceTokens();
-		const fetch = issuer();
-		const valid = new Set(['tok1']);
-		const p = platform(valid);
-		await tokens.requests(owner, fetch, p.request).token();
-		valid.clear();
-		valid.add('tok2');
+		const { tokens, fetch, p } = await keptThenChanged();
 		const r = tokens.requests(owner, fetch, p.request);
 		const answers = await Promise.all([1, 2, 3].map(() => r.request({ method: 'GET', url: HUB, elementToken: 'x' })));
 		expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
