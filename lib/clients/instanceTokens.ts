@@ -7,6 +7,7 @@
 
 import { createHash } from 'crypto';
 
+import { BoundedMemory } from './boundedMemory';
 import type { RequestFn } from './http';
 
 /** Who may use a token: the platform, the user and organization secrets, the instance. */
@@ -25,10 +26,12 @@ export interface TokenRequests {
 }
 
 export class InstanceTokens {
-	/** Digest of the owner -> token; Map order is least recently used first. */
-	private readonly tokens = new Map<string, string>();
+	/** Digest of the owner -> token; the least recently used forgotten first. */
+	private readonly tokens: BoundedMemory;
 
-	constructor(readonly capacity = 256) {}
+	constructor(capacity = 256) {
+		this.tokens = new BoundedMemory(capacity);
+	}
 
 	/**
 	 * A request function for one execution's calls on the owner's instance: a request that carries
@@ -51,7 +54,7 @@ export class InstanceTokens {
 		};
 		const fresh = async () => {
 			const token = await fetch();
-			this.keep(key, token);
+			this.tokens.set(key, token);
 			onToken(token);
 			return { token, kept: false };
 		};
@@ -60,7 +63,7 @@ export class InstanceTokens {
 			if (current) return current;
 			const kept = this.tokens.get(key);
 			if (kept === undefined) return settleOn(fresh());
-			this.keep(key, kept);
+			this.tokens.set(key, kept);
 			onToken(kept);
 			return settleOn(Promise.resolve({ token: kept, kept: true }));
 		};
@@ -89,11 +92,6 @@ export class InstanceTokens {
 		return this.tokens.size;
 	}
 
-	private keep(key: string, token: string): void {
-		this.tokens.delete(key);
-		this.tokens.set(key, token);
-		while (this.tokens.size > this.capacity) this.tokens.delete(this.tokens.keys().next().value as string);
-	}
 }
 
 // The owner goes into the key only as a digest: the map holds no credential secret in clear.

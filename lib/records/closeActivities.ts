@@ -163,23 +163,6 @@ export async function createMessageOnce(
 	return await call<CloseRecord>({ method: 'PUT', path: activityPath(kind, String(draft.id)), body: move });
 }
 
-/** A bounded memory (oldest forgotten first): keys of one execution are reread within minutes. */
-export class BoundedMemory implements SendOnceMemory {
-	private readonly map = new Map<string, string>();
-
-	constructor(private readonly max = 5000) {}
-
-	get(key: string): string | undefined {
-		return this.map.get(key);
-	}
-
-	set(key: string, activityId: string): void {
-		this.map.delete(key);
-		this.map.set(key, activityId);
-		while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
-	}
-}
-
 // ---- sequence subscriptions ----
 
 export interface SubscribeInput {

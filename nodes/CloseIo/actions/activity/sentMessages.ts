@@ -2,6 +2,6 @@
 // runs the node again in the same process, and a message already handed to Close is not sent
 // twice (lib/records/closeActivities.ts, createMessageOnce).
 
-import { BoundedMemory } from '../../../../lib/records/closeActivities';
+import { BoundedMemory } from '../../../../lib/clients/boundedMemory';
 
 export const SENT_MESSAGES = new BoundedMemory();
